@@ -1,0 +1,381 @@
+#!/usr/bin/env bash
+# Single-node Apache Kafka (KRaft: broker + controller in one JVM) for local tests and CI.
+# Jars come from Maven Central via pom.xml; no Docker, no tarball download.
+#
+#   kafka.sh provision        fetch the broker jars into .work/libs (idempotent)
+#   kafka.sh start            provision if needed, format fresh storage, start, wait until a topic can be created
+#   kafka.sh stop             stop the broker started by `start` (no-op if not running)
+#   kafka.sh status           say whether it runs (exit 0) or not (exit 1)
+#   kafka.sh perf ARGS...     org.apache.kafka.tools.ProducerPerformance ARGS...
+#   kafka.sh run-class MAIN ARGS...   any main class on the Kafka classpath (TopicCommand, ConsoleProducer, ...)
+#
+# See README.md for the environment variables.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+WORK_DIR="$SCRIPT_DIR/.work"
+LIBS_DIR="$WORK_DIR/libs"
+DATA_DIR="$WORK_DIR/data"
+PID_FILE="$WORK_DIR/kafka.pid"
+LOG_FILE="$WORK_DIR/kafka.log"
+LOCK_FILE="$WORK_DIR/kafka.lock"
+SERVER_PROPS="$WORK_DIR/server.properties"
+ADMIN_PROPS="$WORK_DIR/admin.properties"
+BROKER_LOG4J="$WORK_DIR/log4j2-broker.properties"
+TOOLS_LOG4J="$WORK_DIR/log4j2-tools.properties"
+STAMP_FILE="$LIBS_DIR/.provisioned"
+
+KAFKA_HOST="127.0.0.1"
+KAFKA_PORT="${KAFKA_PORT:-19092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+KAFKA_NUM_PARTITIONS="${KAFKA_NUM_PARTITIONS:-3}"
+KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-20}"
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xmx512m -Xms256m}"
+KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent}"
+# Short-lived admin JVMs (storage format, readiness check, run-class): start fast, never run hot.
+KAFKA_TOOL_JVM_OPTS="${KAFKA_TOOL_JVM_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m}"
+# ProducerPerformance is the load generator of a benchmark, so it gets the full JIT.
+KAFKA_PERF_JVM_OPTS="${KAFKA_PERF_JVM_OPTS:--Xmx512m -XX:+UseG1GC}"
+KAFKA_KEEP_DATA="${KAFKA_KEEP_DATA:-0}"
+KAFKA_EXTRA_PROPERTIES="${KAFKA_EXTRA_PROPERTIES:-}"
+KAFKA_MVN_ARGS="${KAFKA_MVN_ARGS:-}"
+
+BROKERS="$KAFKA_HOST:$KAFKA_PORT"
+READY_TOPIC="_kafka_sh_readiness"
+
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+  JAVA="$JAVA_HOME/bin/java"
+else
+  JAVA="java"
+fi
+
+log() { printf '[kafka.sh] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+usage() {
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+}
+
+# ---------------------------------------------------------------- provisioning
+
+pom_hash() { sha256sum "$SCRIPT_DIR/pom.xml" | cut -d' ' -f1; }
+
+is_provisioned() {
+  [[ -f "$STAMP_FILE" ]] || return 1
+  [[ "$(head -n1 "$STAMP_FILE")" == "$(pom_hash)" ]] || return 1
+  # Every jar listed at provisioning time must still be there.
+  local jar
+  while IFS= read -r jar; do
+    [[ -s "$LIBS_DIR/$jar" ]] || return 1
+  done < <(tail -n +2 "$STAMP_FILE")
+  return 0
+}
+
+provision() {
+  if is_provisioned; then
+    log "jars already provisioned in .work/libs ($(kafka_version))"
+    return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || die "mvn not found; it is needed once to fetch the Kafka jars from Maven Central"
+  mkdir -p "$WORK_DIR"
+  local tmp="$WORK_DIR/libs.tmp.$$"
+  rm -rf "$tmp"
+  log "fetching Kafka jars from Maven Central (pom.xml) ..."
+  local t0=$SECONDS
+  # shellcheck disable=SC2086  # KAFKA_MVN_ARGS is a list of extra arguments
+  if ! mvn -B -q -Dstyle.color=never -f "$SCRIPT_DIR/pom.xml" $KAFKA_MVN_ARGS \
+      dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime >&2; then
+    rm -rf "$tmp"
+    die "mvn dependency:copy-dependencies failed"
+  fi
+  ls "$tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || { rm -rf "$tmp"; die "kafka_2.13 jar missing after mvn run"; }
+  { pom_hash; (cd "$tmp" && ls -1 ./*.jar | sed 's|^\./||'); } > "$tmp/.provisioned"
+  rm -rf "$LIBS_DIR"
+  mv "$tmp" "$LIBS_DIR"
+  log "provisioned $(($(wc -l < "$STAMP_FILE") - 1)) jars ($(kafka_version)) in $((SECONDS - t0))s"
+}
+
+kafka_version() {
+  local jar
+  jar="$(ls "$LIBS_DIR"/kafka_2.13-*.jar 2>/dev/null | head -n1 || true)"
+  [[ -n "$jar" ]] || { echo "unknown"; return; }
+  jar="${jar##*/kafka_2.13-}"
+  echo "Kafka ${jar%.jar}"
+}
+
+# ---------------------------------------------------------------- helpers
+
+write_log4j_configs() {
+  cat > "$BROKER_LOG4J" <<'EOF'
+# Broker logging: everything to stdout, which kafka.sh redirects to .work/kafka.log.
+status = warn
+name = kafka-broker
+appender.out.type = Console
+appender.out.name = STDOUT
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.out.ref = STDOUT
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+logger.statechange.name = state.change.logger
+logger.statechange.level = WARN
+logger.authorizer.name = kafka.authorizer.logger
+logger.authorizer.level = WARN
+EOF
+  cat > "$TOOLS_LOG4J" <<'EOF'
+# Command-line tools: warnings and errors only, on stderr.
+status = warn
+name = kafka-tools
+appender.err.type = Console
+appender.err.name = STDERR
+appender.err.target = SYSTEM_ERR
+appender.err.layout.type = PatternLayout
+appender.err.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = WARN
+rootLogger.appenderRef.err.ref = STDERR
+EOF
+}
+
+# java with the Kafka classpath; $1 = jvm option string, then main class and args.
+run_java() {
+  local jvm_opts="$1"; shift
+  [[ -f "$TOOLS_LOG4J" ]] || { mkdir -p "$WORK_DIR"; write_log4j_configs; }
+  # shellcheck disable=SC2086
+  "$JAVA" $jvm_opts -Djava.awt.headless=true -Dlog4j2.configurationFile="$TOOLS_LOG4J" \
+    -cp "$LIBS_DIR/*" "$@"
+}
+
+port_open() { # $1 = port
+  timeout 2 bash -c "exec 3<>/dev/tcp/$KAFKA_HOST/$1" 2>/dev/null
+}
+
+read_pid() {
+  [[ -f "$PID_FILE" ]] || return 1
+  local pid
+  pid="$(tr -dc '0-9' < "$PID_FILE")"
+  [[ -n "$pid" ]] || return 1
+  echo "$pid"
+}
+
+# Alive AND really our broker (guards against a recycled pid).
+pid_is_broker() { # $1 = pid
+  kill -0 "$1" 2>/dev/null || return 1
+  [[ -r "/proc/$1/cmdline" ]] || return 0   # no procfs: trust kill -0
+  tr '\0' ' ' < "/proc/$1/cmdline" | grep -q "kafka.Kafka $SERVER_PROPS"
+}
+
+running_pid() {
+  local pid
+  pid="$(read_pid)" || return 1
+  pid_is_broker "$pid" || return 1
+  echo "$pid"
+}
+
+with_lock() {
+  mkdir -p "$WORK_DIR"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$LOCK_FILE"
+    flock -w 120 9 || die "could not get $LOCK_FILE within 120s (another kafka.sh start/stop running?)"
+  fi
+  "$@"
+}
+
+random_cluster_id() {
+  # Kafka's Uuid: 16 random bytes, URL-safe base64 without padding, must not start with '-'.
+  local id
+  while :; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    [[ "$id" == -* || "$id" == "AAAAAAAAAAAAAAAAAAAAAA" || "$id" == "AAAAAAAAAAAAAAAAAAAAAQ" ]] || break
+  done
+  echo "$id"
+}
+
+write_server_properties() {
+  cat > "$SERVER_PROPS" <<EOF
+# Generated by kafka.sh start; edits are overwritten. Use KAFKA_EXTRA_PROPERTIES instead.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$DATA_DIR
+
+# Single node: every replication factor / ISR is 1.
+num.partitions=$KAFKA_NUM_PARTITIONS
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+# Internal topics with one partition: first consumer group / transaction is ready at once.
+offsets.topic.num.partitions=1
+transaction.state.log.num.partitions=1
+share.coordinator.state.topic.num.partitions=1
+
+auto.create.topics.enable=true
+delete.topic.enable=true
+group.initial.rebalance.delay.ms=0
+EOF
+  if [[ -n "$KAFKA_EXTRA_PROPERTIES" ]]; then
+    printf '\n# KAFKA_EXTRA_PROPERTIES\n%s\n' "$KAFKA_EXTRA_PROPERTIES" >> "$SERVER_PROPS"
+  fi
+  cat > "$ADMIN_PROPS" <<'EOF'
+request.timeout.ms=5000
+default.api.timeout.ms=15000
+EOF
+}
+
+format_storage() {
+  if [[ "$KAFKA_KEEP_DATA" == "1" && -f "$DATA_DIR/meta.properties" ]]; then
+    log "KAFKA_KEEP_DATA=1: reusing existing data in .work/data"
+    return 0
+  fi
+  rm -rf "$DATA_DIR"
+  local cluster_id
+  cluster_id="$(random_cluster_id)"
+  if ! run_java "$KAFKA_TOOL_JVM_OPTS" kafka.tools.StorageTool \
+        format --cluster-id "$cluster_id" --config "$SERVER_PROPS" > "$WORK_DIR/format.log" 2>&1; then
+    cat "$WORK_DIR/format.log" >&2
+    die "formatting storage failed"
+  fi
+}
+
+fail_start() {
+  log "ERROR: $*"
+  log "---- last 60 lines of .work/kafka.log ----"
+  tail -n 60 "$LOG_FILE" >&2 2>/dev/null || true
+  local pid
+  if pid="$(read_pid)" && kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$PID_FILE"
+  exit 1
+}
+
+# ---------------------------------------------------------------- commands
+
+start_locked() {
+  local t0=$SECONDS pid
+  if pid="$(running_pid)"; then
+    if port_open "$KAFKA_PORT"; then
+      log "already running (pid $pid) on $BROKERS"
+      echo "KAFKA_BROKERS=$BROKERS"
+      return 0
+    fi
+    log "pid $pid is alive but $BROKERS does not answer: restarting it"
+    stop_locked
+  fi
+  rm -f "$PID_FILE"
+
+  provision
+  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+    if port_open "$port"; then
+      die "port $KAFKA_HOST:$port is already in use by another process (set KAFKA_PORT / KAFKA_CONTROLLER_PORT)"
+    fi
+  done
+
+  write_log4j_configs
+  write_server_properties
+  format_storage
+
+  : > "$LOG_FILE"
+  # setsid: the broker outlives the shell/npm that started it and ignores its Ctrl-C.
+  # The inner bash writes its own pid and execs java, so the pid file holds the JVM's pid.
+  # 9>&- : the broker must not inherit (and so hold forever) the kafka.sh lock.
+  # shellcheck disable=SC2016
+  setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' _ "$PID_FILE" \
+    "$JAVA" $KAFKA_HEAP_OPTS $KAFKA_JVM_OPTS -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$BROKER_LOG4J" \
+    -cp "$LIBS_DIR/*" kafka.Kafka "$SERVER_PROPS" \
+    >> "$LOG_FILE" 2>&1 < /dev/null 9>&- &
+  local i
+  for i in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
+  pid="$(read_pid)" || fail_start "broker process did not start"
+  log "started broker pid $pid, waiting for it to accept topic creation (timeout ${KAFKA_START_TIMEOUT}s) ..."
+
+  local deadline=$((SECONDS + KAFKA_START_TIMEOUT)) out
+  while :; do
+    kill -0 "$pid" 2>/dev/null || fail_start "broker process $pid exited during startup"
+    if port_open "$KAFKA_PORT"; then
+      if out="$(run_java "$KAFKA_TOOL_JVM_OPTS" org.apache.kafka.tools.TopicCommand \
+            --bootstrap-server "$BROKERS" --command-config "$ADMIN_PROPS" \
+            --create --if-not-exists --topic "$READY_TOPIC" --partitions 1 --replication-factor 1 2>&1)"; then
+        break
+      fi
+    fi
+    (( SECONDS < deadline )) || { printf '%s\n' "${out:-}" >&2; fail_start "broker not ready after ${KAFKA_START_TIMEOUT}s"; }
+    sleep 0.5
+  done
+  # Leave no trace of the check: tests that list topics see only their own.
+  run_java "$KAFKA_TOOL_JVM_OPTS" org.apache.kafka.tools.TopicCommand \
+    --bootstrap-server "$BROKERS" --command-config "$ADMIN_PROPS" \
+    --delete --if-exists --topic "$READY_TOPIC" >/dev/null 2>&1 || log "warning: could not delete $READY_TOPIC"
+
+  log "$(kafka_version) ready on $BROKERS (pid $pid, data .work/data, log .work/kafka.log) in $((SECONDS - t0))s"
+  echo "KAFKA_BROKERS=$BROKERS"
+}
+
+stop_locked() {
+  local pid
+  if ! pid="$(read_pid)"; then
+    log "not running (no pid file)"
+    return 0
+  fi
+  if ! pid_is_broker "$pid"; then
+    log "not running (stale pid file for pid $pid removed)"
+    rm -f "$PID_FILE"
+    return 0
+  fi
+  log "stopping broker pid $pid ..."
+  kill -TERM "$pid" 2>/dev/null || true
+  local waited=0
+  while kill -0 "$pid" 2>/dev/null && (( waited < KAFKA_STOP_TIMEOUT * 10 )); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "still alive after ${KAFKA_STOP_TIMEOUT}s: sending KILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  rm -f "$PID_FILE"
+  log "stopped"
+}
+
+status() {
+  local pid
+  if pid="$(running_pid)" && port_open "$KAFKA_PORT"; then
+    log "running (pid $pid) on $BROKERS"
+    echo "KAFKA_BROKERS=$BROKERS"
+    return 0
+  fi
+  log "not running"
+  return 1
+}
+
+cmd="${1:-}"
+[[ $# -gt 0 ]] && shift
+case "$cmd" in
+  provision) with_lock provision ;;
+  start)     with_lock start_locked ;;
+  stop)      with_lock stop_locked ;;
+  status)    status ;;
+  perf)
+    is_provisioned || with_lock provision
+    run_java "$KAFKA_PERF_JVM_OPTS" org.apache.kafka.tools.ProducerPerformance "$@"
+    ;;
+  run-class)
+    [[ $# -ge 1 ]] || die "usage: kafka.sh run-class MAIN_CLASS [ARGS...]"
+    is_provisioned || with_lock provision
+    run_java "$KAFKA_TOOL_JVM_OPTS" "$@"
+    ;;
+  -h|--help|help) usage ;;
+  *) usage; exit 2 ;;
+esac

@@ -1,0 +1,64 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+export type Tx = postgres.TransactionSql;
+
+/**
+ * The claims a request runs under, shaped like Supabase's JWT claims so the same RLS
+ * policies work on Supabase (PostgREST sets them) and here (withTenant sets them).
+ */
+export interface TenantClaims {
+  sub: string;
+  role: 'authenticated';
+  email?: string;
+  session_id?: string;
+  app_metadata: { tenant_id: string; roles: string[]; [key: string]: unknown };
+  [claim: string]: unknown;
+}
+
+export interface DbOptions {
+  /** Shown in pg_stat_activity: the service's name. */
+  applicationName: string;
+  max?: number;
+}
+
+export function createDb(url: string, { applicationName, max = 10 }: DbOptions): Sql {
+  return postgres(url, {
+    max,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: { application_name: applicationName },
+  });
+}
+
+/**
+ * Runs `work` in a transaction under a user's claims, exactly as PostgREST does: the claims
+ * go into the transaction-local `request.jwt.claims` and the role becomes `authenticated`,
+ * so Row-Level Security decides which rows exist. Nothing outlives the transaction.
+ */
+export function withTenant<T>(sql: Sql, claims: TenantClaims, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return sql.begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', 'authenticated', true)`;
+    return work(tx);
+  }) as Promise<T>;
+}
+
+export interface PlatformLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * The trusted path: work the platform does for itself (relays, consumers, sign-in before a
+ * user is known). It runs as the service's own database role, which sees every tenant's rows
+ * of its own schema and nothing of any other. Every use names its reason and is logged.
+ */
+export function asPlatform<T>(
+  sql: Sql,
+  reason: string,
+  log: PlatformLogger,
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  log.info({ reason }, 'platform database access');
+  return sql.begin(work) as Promise<T>;
+}

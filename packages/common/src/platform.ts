@@ -1,0 +1,44 @@
+/**
+ * The one list of what the platform runs and where. `npm start` starts every entry as its
+ * own process; services find each other through the `<NAME>_URL` variables derived here.
+ * A new service joins by adding one entry.
+ */
+export interface PlatformProcess {
+  name: string;
+  /** Workspace folder, relative to the repository root. */
+  dir: string;
+  /** Default port; `<NAME>_PORT` (e.g. AUTH_SERVICE_PORT) overrides it. */
+  port: number;
+  /** The entry file the launcher runs with node, relative to `dir`. */
+  main: string;
+  /** Whether it talks to PostgreSQL (gets DATABASE_URL with its own role). */
+  database: boolean;
+}
+
+export const PLATFORM: readonly PlatformProcess[] = [
+  { name: 'auth-service', dir: 'services/auth-service', port: 4001, main: 'src/main.ts', database: true },
+];
+
+export function envPrefix(name: string): string {
+  return name.toUpperCase().replaceAll('-', '_');
+}
+
+export function portOf(entry: PlatformProcess, env: NodeJS.ProcessEnv = process.env): number {
+  const override = env[`${envPrefix(entry.name)}_PORT`];
+  return override ? Number(override) : entry.port;
+}
+
+/** `AUTH_SERVICE_URL=http://127.0.0.1:4001`, … for every process, honouring overrides. */
+export function serviceUrls(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    PLATFORM.map((entry) => [
+      `${envPrefix(entry.name)}_URL`,
+      env[`${envPrefix(entry.name)}_URL`] ?? `http://127.0.0.1:${portOf(entry, env)}`,
+    ]),
+  );
+}
+
+/** The database role a service connects as: `auth-service` → `auth_service`. */
+export function databaseRoleOf(name: string): string {
+  return name.replaceAll('-', '_');
+}

@@ -1,0 +1,119 @@
+// `npm start`: the whole platform on embedded defaults (or on DATABASE_URL when set).
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeStartupError, PLATFORM, portOf, serviceUrls } from '@eduspry/common';
+import {
+  createDatabaseIfMissing,
+  type EmbeddedCluster,
+  migrateDatabase,
+  provisionServiceRoles,
+  ROOT,
+  seedDatabase,
+  startEmbeddedPostgres,
+  withDatabase,
+} from './lib/database.ts';
+import { type Child, startChild, stopChildren, waitUntilReady } from './lib/processes.ts';
+
+const started = performance.now();
+const dataDir = process.env.EDUSPRY_DATA_DIR ?? join(ROOT, '.eduspry');
+const say = (line: string) => process.stdout.write(`${'eduspry'.padEnd(14)} | ${line}\n`);
+const children: Child[] = [];
+let cluster: EmbeddedCluster | undefined;
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping…');
+    await stopChildren(children);
+    await cluster?.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54322);
+    cluster = await startEmbeddedPostgres(join(dataDir, 'postgres'), port, true);
+    await createDatabaseIfMissing(cluster.url, 'eduspry');
+    databaseUrl = withDatabase(cluster.url, 'eduspry');
+    say(`embedded PostgreSQL on 127.0.0.1:${port}, data in ${join(dataDir, 'postgres')}`);
+  }
+  const applied = await migrateDatabase(databaseUrl);
+  say(applied.length ? `applied migrations ${applied.join(', ')}` : 'migrations up to date');
+
+  const seededMarker = join(dataDir, 'seeded');
+  if (!existsSync(seededMarker)) {
+    await seedDatabase(databaseUrl);
+    await writeFile(seededMarker, new Date().toISOString());
+    say('seeded the demo tenants');
+  }
+
+  const passwordsFile = join(dataDir, 'role-passwords.json');
+  const known = existsSync(passwordsFile) ? JSON.parse(await readFile(passwordsFile, 'utf8')) : {};
+  const { urls, passwords } = await provisionServiceRoles(databaseUrl, known);
+  await writeFile(passwordsFile, JSON.stringify(passwords), { mode: 0o600 });
+
+  const width = Math.max(...PLATFORM.map((entry) => entry.name.length), 'eduspry'.length) + 1;
+  const shared = { ...process.env, ...serviceUrls(), NODE_ENV: process.env.NODE_ENV ?? 'development' };
+  for (const entry of PLATFORM) {
+    const env = {
+      ...shared,
+      PORT: String(portOf(entry)),
+      ...(entry.database ? { DATABASE_URL: urls[entry.name] } : {}),
+    };
+    const child = startChild(entry.name, join(ROOT, entry.dir), entry.main, env, width);
+    children.push(child);
+    child.exited.then((code) => {
+      if (!stopping) {
+        say(`${entry.name} exited with code ${code}; stopping the platform`);
+        void shutdown(1);
+      }
+    });
+  }
+  await Promise.all(
+    PLATFORM.map((entry, i) =>
+      waitUntilReady(`http://127.0.0.1:${portOf(entry)}/ready`, children[i]!, 60_000),
+    ),
+  );
+
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const rows = PLATFORM.map((entry) => [entry.name, `http://127.0.0.1:${portOf(entry)}`, `/docs`]);
+  process.stdout.write(
+    [
+      `EduSpry ready in ${seconds} s`,
+      '',
+      table(['process', 'url', 'api docs'], rows),
+      '',
+      'Demo logins (password for all: Riverside-Demo-2026)',
+      table(
+        ['tenant', 'role', 'email'],
+        [
+          ['riverside-school-district', 'super_admin', 'platform@eduspry.example'],
+          ['riverside-school-district', 'tenant_admin', 'admin@riverside.example'],
+          ['riverside-school-district', 'instructor', 'rivera@riverside.example'],
+          ['riverside-school-district', 'student', 'student1@riverside.example … student12@'],
+          ['lakeside-unified', 'tenant_admin', 'admin@lakeside.example'],
+          ['lakeside-unified', 'student', 'student1@lakeside.example … student4@'],
+        ],
+      ),
+      '',
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+} catch (error) {
+  process.stderr.write(`npm start failed: ${describeStartupError(error).replace(/^startup failed: /, '')}\n`);
+  await shutdown(1);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    `  ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}`.trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
