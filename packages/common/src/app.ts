@@ -1,9 +1,23 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { runWithLogContext } from '@eduspry/logging';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { Type } from 'typebox';
+import {
+  collectProcessMetrics,
+  httpRequestDuration,
+  httpRequestErrorsTotal,
+  httpRequestsTotal,
+  metricsRegistry,
+} from './metrics.ts';
 import { HttpProblem, PROBLEM_BASE, type ProblemDocument } from './problem.ts';
 
 export type ServiceApp = FastifyInstance<
@@ -55,6 +69,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // One line per request, written below with route, status and duration.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     return503OnClosing: true,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
@@ -67,6 +83,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  observeRequests(app, name);
 
   await app.register(swagger, {
     openapi: {
@@ -120,7 +137,56 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
       .send({ status: ready ? 'ready' : 'not-ready', service: name, checks });
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics()),
+  );
   return app;
+}
+
+/**
+ * Every request runs in a log context (request id, trace and span ids from the active
+ * OpenTelemetry span, else from an incoming `traceparent`, else fresh), so lines logged while
+ * serving it carry them; auth fills the tenant and user in the same context. Each answered
+ * request is counted and timed by route template (never the raw URL, which would explode the
+ * label set) and logged once.
+ */
+function observeRequests(app: ServiceApp, service: string): void {
+  collectProcessMetrics();
+  app.addHook('onRequest', (request, _reply, done) => {
+    const span = trace.getActiveSpan()?.spanContext();
+    const incoming = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(
+      String(request.headers.traceparent ?? ''),
+    );
+    const ids =
+      span && isSpanContextValid(span)
+        ? { traceId: span.traceId, spanId: span.spanId }
+        : {
+            traceId: incoming?.[1] ?? randomBytes(16).toString('hex'),
+            spanId: randomBytes(8).toString('hex'),
+          };
+    runWithLogContext({ ...ids, requestId: request.id }, done);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const labels = { service, method: request.method, route, status_code: String(reply.statusCode) };
+    const seconds = reply.elapsedTime / 1000;
+    httpRequestsTotal.inc(labels);
+    httpRequestDuration.observe(labels, seconds);
+    if (reply.statusCode >= 500) httpRequestErrorsTotal.inc(labels);
+    if (!/^\/(health|ready|metrics)$/.test(route)) {
+      request.log[reply.statusCode >= 500 ? 'error' : 'info'](
+        {
+          component: 'http',
+          method: request.method,
+          route,
+          statusCode: reply.statusCode,
+          metrics: { durationMs: Math.round(reply.elapsedTime * 100) / 100 },
+        },
+        `${request.method} ${route} ${reply.statusCode}`,
+      );
+    }
+    done();
+  });
 }
 
 function toProblem(error: unknown, instance: string): ProblemDocument {

@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { instrumentSql } from './db-instrumentation.ts';
 
 export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
@@ -22,14 +23,16 @@ export interface DbOptions {
   max?: number;
 }
 
+/** A pool whose queries are traced and timed (`db_query_duration_seconds`) under `applicationName`. */
 export function createDb(url: string, { applicationName, max = 10 }: DbOptions): Sql {
-  return postgres(url, {
+  const sql = postgres(url, {
     max,
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
     connection: { application_name: applicationName },
   });
+  return instrumentSql(sql, applicationName);
 }
 
 /**

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import type { ServiceApp } from './app.ts';
 import { ConfigError } from './config.ts';
+import { activeTelemetry } from './telemetry.ts';
 
 export interface RunningService {
   app: ServiceApp;
@@ -39,6 +40,7 @@ export async function runService(
     else running.app.log.info({ signal }, 'shutting down');
     await running.app.close();
     await running.close?.();
+    await activeTelemetry()?.shutdown();
   });
 }
 
