@@ -1,0 +1,3 @@
+export * from './outbox.ts';
+export * from './topics.ts';
+export * from './trace.ts';
