@@ -1,4 +1,5 @@
 export * from './app.ts';
+export * from './auth.ts';
 export * from './config.ts';
 export * from './db.ts';
 export * from './metrics.ts';

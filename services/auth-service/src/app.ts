@@ -1,20 +1,100 @@
-import { createServiceApp, type ServiceApp, type Sql } from '@eduspry/common';
+import {
+  createServiceApp,
+  createTokenVerifier,
+  type ServiceApp,
+  type Sql,
+  tooManyRequests,
+  useTokenVerifier,
+} from '@eduspry/common';
 import type { Logger } from '@eduspry/logging';
+import rateLimit from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
+import type { AuthConfig } from './config.ts';
+import type { AuthContext } from './domain/context.ts';
+import { type EventSink, noEvents } from './domain/events.ts';
+import { KeyStore } from './domain/signing-keys.ts';
+import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { oidcRoutes } from './routes/oidc.ts';
+import { sessionRoutes } from './routes/sessions.ts';
 import { tenantRoutes } from './routes/tenants.ts';
+import { userRoutes } from './routes/users.ts';
+import { wellKnownRoutes } from './routes/well-known.ts';
 
 export interface AuthDeps {
   sql: Sql;
+  config: AuthConfig;
   logger?: Logger;
+  /** Defaults from config: SMTP when SMTP_URL is set, else files in MAIL_OUTBOX_DIR. */
+  mailer?: Mailer;
+  /** Where user events go; main.ts passes the transactional outbox. */
+  events?: EventSink;
+  /** Shares rate-limit counters between instances. */
+  redis?: Redis;
 }
 
 /** Wires the auth-service: no I/O happens here beyond what the routes do per request. */
-export async function buildApp({ sql, logger }: AuthDeps): Promise<ServiceApp> {
+export async function buildApp({
+  sql,
+  config,
+  logger,
+  mailer,
+  events,
+  redis,
+}: AuthDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
     name: 'auth-service',
     description: 'Tenants, users, credentials, sessions and the tokens the platform trusts',
     ...(logger ? { logger } : {}),
     readiness: { postgres: () => sql`select 1` },
   });
-  await app.register(tenantRoutes, { sql });
+  const keys = new KeyStore({
+    sql,
+    alg: config.AUTH_SIGNING_ALG,
+    encryptionSecret: config.AUTH_KEY_ENCRYPTION_SECRET,
+    // A retired key stays published until every token it signed has expired (plus clock skew).
+    overlapSeconds: config.AUTH_ACCESS_TOKEN_TTL_SECONDS + 300,
+    rotateAfterDays: config.AUTH_KEY_ROTATION_DAYS,
+  });
+  const ctx: AuthContext = {
+    sql,
+    keys,
+    mailer:
+      mailer ??
+      (config.SMTP_URL
+        ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM)
+        : createOutboxMailer(config.MAIL_OUTBOX_DIR, config.MAIL_FROM)),
+    events: events ?? noEvents,
+    log: app.log,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    accessTokenTtlSeconds: config.AUTH_ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
+    publicAppUrl: config.AUTH_PUBLIC_APP_URL.replace(/\/$/, ''),
+    redirectOrigins: config.AUTH_REDIRECT_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  };
+  // auth-service verifies its own tokens in-process, with the same checks as every other service.
+  useTokenVerifier(
+    app,
+    createTokenVerifier({ getKey: keys.getKey, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+  );
+  await app.register(rateLimit, {
+    global: false,
+    ...(redis ? { redis, nameSpace: 'eduspry-auth-rl-' } : {}),
+    errorResponseBuilder: (_request, context) =>
+      tooManyRequests(
+        `Too many requests: try again in ${Math.ceil(context.ttl / 1000)} s`,
+        Math.ceil(context.ttl / 1000),
+      ),
+  });
+  const limits = { ctx, rateLimit: { max: config.AUTH_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 } };
+  await app.register(wellKnownRoutes, { ctx });
+  await app.register(sessionRoutes, limits);
+  await app.register(accountRoutes, limits);
+  await app.register(tenantRoutes, { ctx });
+  await app.register(userRoutes, { ctx });
+  await app.register(oidcRoutes, limits);
   return app;
 }

@@ -1,5 +1,6 @@
 import { createDb, runService } from '@eduspry/common';
 import { createLogger } from '@eduspry/logging';
+import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 
@@ -17,7 +18,24 @@ await runService(
     });
     const sql = createDb(config.DATABASE_URL, { applicationName: 'auth-service' });
     await sql`select 1`;
-    const app = await buildApp({ sql, logger });
-    return { app, close: () => sql.end({ timeout: 5 }) };
+    if (!config.AUTH_KEY_ENCRYPTION_SECRET)
+      logger.warn(
+        'AUTH_KEY_ENCRYPTION_SECRET is not set: signing keys are stored unencrypted (development only)',
+      );
+    const redis = config.REDIS_URL
+      ? new Redis(config.REDIS_URL, {
+          connectTimeout: 2000,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+        })
+      : undefined;
+    const app = await buildApp({ sql, config, logger, ...(redis ? { redis } : {}) });
+    return {
+      app,
+      close: async () => {
+        redis?.disconnect();
+        await sql.end({ timeout: 5 });
+      },
+    };
   },
 );

@@ -1,12 +1,41 @@
-import { asPlatform, notFound, type ServiceApp, type Sql } from '@eduspry/common';
+import { asPlatform, notFound, requireUser, type ServiceApp } from '@eduspry/common';
 import { Type } from 'typebox';
 import { findTenantBySlug } from '../db/tenants.ts';
+import type { AuthContext } from '../domain/context.ts';
+import {
+  createTenant,
+  getTenant,
+  listAllTenants,
+  setTenantStatus,
+  tenantAudit,
+  updateTenantDetails,
+} from '../domain/tenants.ts';
+import { errors, meta, Page, Slug, Uuid } from './schemas.ts';
 
-const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 63 });
 const PublicTenant = Type.Object({ id: Type.String({ format: 'uuid' }), slug: Slug, name: Type.String() });
+const Settings = Type.Object(
+  {
+    selfRegistration: Type.Optional(Type.Boolean()),
+    requireEmailVerification: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const Tenant = Type.Object({
+  id: Type.String(),
+  slug: Type.String(),
+  name: Type.String(),
+  status: Type.String(),
+  settings: Type.Object({ selfRegistration: Type.Boolean(), requireEmailVerification: Type.Boolean() }),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const security = [{ bearerAuth: [] }];
+const IdParams = Type.Object({ id: Uuid });
 
-/** What a sign-in page may know before anyone signs in: the tenant's public face. */
-export async function tenantRoutes(app: ServiceApp, { sql }: { sql: Sql }): Promise<void> {
+/** Tenants: the public face for sign-in pages, and management for super_admin and tenant admins. */
+export async function tenantRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext }): Promise<void> {
+  const { sql } = ctx;
   app.get(
     '/tenants/by-slug/:slug',
     {
@@ -22,6 +51,132 @@ export async function tenantRoutes(app: ServiceApp, { sql }: { sql: Sql }): Prom
       );
       if (tenant?.status !== 'active') throw notFound(`No active tenant ${request.params.slug}`);
       return { id: tenant.id, slug: tenant.slug, name: tenant.name };
+    },
+  );
+
+  app.post(
+    '/tenants',
+    {
+      schema: {
+        summary: 'Create a tenant (super_admin)',
+        security,
+        body: Type.Object(
+          { slug: Slug, name: Name, settings: Type.Optional(Settings) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Tenant, ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await createTenant(ctx, await requireUser(request), request.body, meta(request))),
+  );
+
+  app.get(
+    '/tenants',
+    {
+      schema: {
+        summary: 'Every tenant (super_admin)',
+        security,
+        querystring: Type.Object(Page),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Tenant),
+            total: Type.Integer(),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (request) =>
+      listAllTenants(ctx, await requireUser(request), request.query.limit, request.query.offset),
+  );
+
+  app.get(
+    '/tenants/:id',
+    {
+      schema: {
+        summary: 'A tenant (its members, super_admin)',
+        security,
+        params: IdParams,
+        response: { 200: Tenant, ...errors(401, 404) },
+      },
+    },
+    async (request) => getTenant(ctx, await requireUser(request), request.params.id),
+  );
+
+  app.patch(
+    '/tenants/:id',
+    {
+      schema: {
+        summary: "Change a tenant's name or settings (its tenant_admin, super_admin)",
+        security,
+        params: IdParams,
+        body: Type.Object(
+          { name: Type.Optional(Name), settings: Type.Optional(Settings) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Tenant, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      updateTenantDetails(ctx, await requireUser(request), request.params.id, request.body, meta(request)),
+  );
+
+  for (const [action, status] of [
+    ['suspend', 'suspended'],
+    ['reactivate', 'active'],
+  ] as const) {
+    app.post(
+      `/tenants/:id/${action}`,
+      {
+        schema: {
+          summary:
+            action === 'suspend'
+              ? 'Suspend a tenant: its users can no longer sign in or refresh (super_admin)'
+              : 'Reactivate a suspended tenant (super_admin)',
+          security,
+          params: IdParams,
+          response: { 200: Tenant, ...errors(401, 403, 404) },
+        },
+      },
+      async (request) =>
+        setTenantStatus(ctx, await requireUser(request), request.params.id, status, meta(request)),
+    );
+  }
+
+  app.get(
+    '/tenants/:id/audit-events',
+    {
+      schema: {
+        summary: "The tenant's security audit log, newest first (its tenant_admin, super_admin)",
+        security,
+        params: IdParams,
+        querystring: Type.Object({ action: Type.Optional(Type.String({ maxLength: 100 })), ...Page }),
+        response: { ...errors(401, 403) },
+      },
+    },
+    async (request) => tenantAudit(ctx, await requireUser(request), request.params.id, request.query),
+  );
+
+  app.post(
+    '/keys/rotate',
+    {
+      schema: {
+        summary:
+          'Rotate the signing key now; tokens signed with the old key stay valid until they expire (super_admin)',
+        security,
+        response: { 200: Type.Object({ kid: Type.String() }), ...errors(401, 403) },
+      },
+    },
+    async (request) => {
+      await requireUser(request, { anyOf: ['super_admin'] });
+      const kid = await ctx.keys.rotate('manual');
+      request.log.info({ kid }, 'signing key rotated');
+      return { kid };
     },
   );
 }

@@ -1,0 +1,125 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import type { TenantClaims } from './db.ts';
+import { forbidden, HttpProblem, unauthorized } from './problem.ts';
+
+/**
+ * Verifying the platform's access tokens (issued by auth-service) in any service: signature
+ * against the JWKS, issuer, audience, expiry, and an allow-list of asymmetric algorithms, so
+ * `alg: none` and HMAC tokens signed with a public key are refused. The result is exactly the
+ * claims withTenant() runs a transaction under.
+ */
+export interface TokenVerifierOptions {
+  /** auth-service's JWKS, e.g. `${AUTH_SERVICE_URL}/.well-known/jwks.json`. */
+  jwksUrl?: string | URL;
+  /** Instead of a URL: a key resolver (auth-service verifies its own tokens in-process). */
+  getKey?: JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+  algorithms?: string[];
+  /** Leeway for clock skew between machines. */
+  clockToleranceSeconds?: number;
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<TenantClaims>;
+}
+
+export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'];
+
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const getKey =
+    options.getKey ??
+    (options.jwksUrl
+      ? // Cached; an unknown `kid` (a rotated key) triggers one refetch, at most every 30 s.
+        createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 })
+      : undefined);
+  if (!getKey) throw new Error('createTokenVerifier needs jwksUrl or getKey');
+  const verifyOptions = {
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms: options.algorithms ?? ACCESS_TOKEN_ALGORITHMS,
+    clockTolerance: options.clockToleranceSeconds ?? 5,
+    requiredClaims: ['sub', 'exp', 'iat'],
+  };
+  return {
+    async verify(token) {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, getKey, verifyOptions));
+      } catch (error) {
+        throw toProblem(error);
+      }
+      return toClaims(payload);
+    },
+  };
+}
+
+function toProblem(error: unknown): HttpProblem {
+  if (error instanceof errors.JWTExpired) return unauthorized('The access token has expired');
+  if (error instanceof errors.JWKSTimeout || (error as { code?: string }).code === 'ERR_JOSE_GENERIC')
+    return new HttpProblem(
+      503,
+      'auth-unavailable',
+      'Service Unavailable',
+      'Signing keys could not be fetched',
+    );
+  return unauthorized('The access token is not valid');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toClaims(payload: JWTPayload): TenantClaims {
+  const meta = payload.app_metadata as { tenant_id?: unknown; roles?: unknown } | undefined;
+  const valid =
+    payload.role === 'authenticated' &&
+    typeof payload.sub === 'string' &&
+    typeof meta?.tenant_id === 'string' &&
+    UUID.test(meta.tenant_id) &&
+    Array.isArray(meta.roles) &&
+    meta.roles.every((role) => typeof role === 'string');
+  if (!valid) throw unauthorized('The access token lacks the platform claims');
+  return payload as TenantClaims;
+}
+
+/** The token of an `Authorization: Bearer …` header, if there is one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tokenVerifier: TokenVerifier | null;
+  }
+  interface FastifyRequest {
+    claims: TenantClaims | null;
+  }
+}
+
+/** Makes `requireUser(request)` work in every route of `app`. Call once, before routes. */
+export function useTokenVerifier(app: FastifyInstance, verifier: TokenVerifier): void {
+  app.decorate('tokenVerifier', verifier);
+  app.decorateRequest('claims', null);
+}
+
+/**
+ * The caller's claims from the bearer token (401 without a valid one); with `anyOf`, 403 unless
+ * the caller holds one of those roles. One line at the top of a route.
+ */
+export async function requireUser(
+  request: FastifyRequest,
+  { anyOf }: { anyOf?: string[] } = {},
+): Promise<TenantClaims> {
+  if (!request.claims) {
+    const verifier = request.server.tokenVerifier;
+    if (!verifier) throw new Error('useTokenVerifier(app, verifier) was not called');
+    const token = bearerToken(request.headers.authorization);
+    if (!token) throw unauthorized();
+    request.claims = await verifier.verify(token);
+  }
+  const roles = request.claims.app_metadata.roles;
+  if (anyOf && !anyOf.some((role) => roles.includes(role)))
+    throw forbidden(`This needs one of the roles: ${anyOf.join(', ')}`);
+  return request.claims;
+}
