@@ -4,7 +4,7 @@ import { dbQueryDuration } from './metrics.ts';
 
 const tracer = trace.getTracer('@eduspry/common/db');
 
-type AnySql = postgres.Sql | postgres.TransactionSql;
+type AnySql = postgres.Sql | postgres.TransactionSql | postgres.ReservedSql;
 
 /**
  * Wraps a postgres.js client so every query it (and every transaction it begins) runs gets a
@@ -30,6 +30,8 @@ export function instrumentSql<T extends AnySql>(sql: T, service: string): T {
       if (property === 'unsafe' && typeof value === 'function')
         return (text: string, ...rest: unknown[]) =>
           observe(value.call(target, text, ...rest), text, service);
+      if (property === 'reserve' && typeof value === 'function')
+        return async () => instrumentSql(await value.call(target), service);
       if ((property === 'begin' || property === 'savepoint') && typeof value === 'function')
         return (...args: unknown[]) => {
           const work = args.at(-1) as (tx: AnySql) => unknown;

@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { instrumentSql } from './db-instrumentation.ts';
 
 export type Sql = postgres.Sql;
+/** A connection inside a transaction (withTenant, asPlatform): run queries on it, nothing else. */
 export type Tx = postgres.TransactionSql;
 
 /**
@@ -40,11 +41,28 @@ export function createDb(url: string, { applicationName, max = 10 }: DbOptions):
  * go into the transaction-local `request.jwt.claims` and the role becomes `authenticated`,
  * so Row-Level Security decides which rows exist. Nothing outlives the transaction.
  */
-export function withTenant<T>(sql: Sql, claims: TenantClaims, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return sql.begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', 'authenticated', true)`;
-    return work(tx);
-  }) as Promise<T>;
+export async function withTenant<T>(
+  sql: Sql,
+  claims: TenantClaims,
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const connection = await sql.reserve();
+  try {
+    // BEGIN and the claims are sent at once and pipelined with work's first query on this
+    // connection: one round trip instead of three, still strictly before anything work runs.
+    const opened = Promise.all([
+      connection`begin`.execute(),
+      connection`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', 'authenticated', true)`.execute(),
+    ]);
+    const [, result] = await Promise.all([opened, work(connection as unknown as Tx)]);
+    await connection`commit`;
+    return result;
+  } catch (error) {
+    await connection`rollback`.catch(() => {});
+    throw error;
+  } finally {
+    connection.release();
+  }
 }
 
 export interface PlatformLogger {
