@@ -13,10 +13,20 @@ export interface PlatformProcess {
   main: string;
   /** Whether it talks to PostgreSQL (gets DATABASE_URL with its own role). */
   database: boolean;
+  /** Default gRPC port, if it serves gRPC; `<NAME>_GRPC_PORT` overrides it. */
+  grpcPort?: number;
 }
 
 export const PLATFORM: readonly PlatformProcess[] = [
   { name: 'auth-service', dir: 'services/auth-service', port: 4001, main: 'src/main.ts', database: true },
+  {
+    name: 'course-service',
+    dir: 'services/course-service',
+    port: 4002,
+    main: 'src/main.ts',
+    database: true,
+    grpcPort: 5002,
+  },
 ];
 
 export function envPrefix(name: string): string {

@@ -1,0 +1,35 @@
+import { createServiceApp, type ServiceApp, type Sql } from '@eduspry/common';
+import type { Logger } from '@eduspry/logging';
+import type { Authenticate } from './auth.ts';
+import type { CourseEvents } from './events.ts';
+import { requireAuthentication } from './routes/context.ts';
+import { courseRoutes } from './routes/courses.ts';
+import { enrollmentRoutes } from './routes/enrollments.ts';
+import { progressRoutes } from './routes/progress.ts';
+import { structureRoutes } from './routes/structure.ts';
+
+export interface CourseDeps {
+  sql: Sql;
+  events: CourseEvents;
+  authenticate: Authenticate;
+  logger?: Logger;
+}
+
+/** Wires course-service's HTTP API: no I/O happens here beyond what the routes do per request. */
+export async function buildApp({ sql, events, authenticate, logger }: CourseDeps): Promise<ServiceApp> {
+  const app = await createServiceApp({
+    name: 'course-service',
+    description: 'Courses, sections, modules, content items, enrollments and progress',
+    ...(logger ? { logger } : {}),
+    readiness: { postgres: () => sql`select 1` },
+  });
+  await app.register(async (api) => {
+    requireAuthentication(api, authenticate);
+    const deps = { sql, events, authenticate };
+    await api.register(courseRoutes, deps);
+    await api.register(structureRoutes, deps);
+    await api.register(enrollmentRoutes, deps);
+    await api.register(progressRoutes, deps);
+  });
+  return app;
+}

@@ -1,0 +1,118 @@
+import type { ServiceApp, Sql, TenantClaims } from '@eduspry/common';
+import { adminDb, claimsFor, createTestTenant, serviceDb, type TestTenant } from '@eduspry/common/testing';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { buildApp } from '../src/app.ts';
+import { type Authenticate, createAuthenticator } from '../src/auth.ts';
+import { outboxEvents } from '../src/events.ts';
+
+const ISSUER = 'https://auth.test.eduspry';
+const AUDIENCE = 'eduspry';
+const keys = await generateKeyPair('ES256');
+const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'test-key', alg: 'ES256' };
+
+/** Verifies tokens the way production does, against a JWKS of a test key pair. */
+export const authenticate: Authenticate = createAuthenticator({
+  jwks: { keys: [jwk] },
+  issuer: ISSUER,
+  audience: AUDIENCE,
+});
+
+export async function tokenFor(claims: TenantClaims, expiresIn = '5m'): Promise<string> {
+  return new SignJWT(claims as never)
+    .setProtectedHeader({ alg: 'ES256', kid: 'test-key' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(keys.privateKey);
+}
+
+/** Response bodies are whatever JSON the route sent; tests assert on their shape. */
+// biome-ignore lint/suspicious/noExplicitAny: test responses are arbitrary JSON
+export type Json = any;
+
+export interface User {
+  claims: TenantClaims;
+  id: string;
+  token: string;
+}
+
+export interface Harness {
+  app: ServiceApp;
+  admin: Sql;
+  sql: Sql;
+  tenant: TestTenant;
+  user(roles?: string[], tenant?: TestTenant): Promise<User>;
+  call(
+    user: User | undefined,
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ): Promise<{ status: number; body: Json; headers: Record<string, unknown> }>;
+  /** enrollment_changed events of the tenant, oldest first. */
+  events(tenantId?: string): Promise<{ userId: string; courseId: string; action: string }[]>;
+  newTenant(): Promise<TestTenant>;
+  close(): Promise<void>;
+}
+
+export async function harness(): Promise<Harness> {
+  const admin = adminDb();
+  const sql = serviceDb('course-service');
+  const app = await buildApp({ sql, events: outboxEvents, authenticate });
+  const tenant = await createTestTenant(admin, 'course');
+  return {
+    app,
+    admin,
+    sql,
+    tenant,
+    newTenant: () => createTestTenant(admin, 'course'),
+    async user(roles = ['student'], inTenant = tenant) {
+      const claims = claimsFor(inTenant.id, roles);
+      return { claims, id: claims.sub, token: await tokenFor(claims) };
+    },
+    async call(user, method, url, payload) {
+      const response = await app.inject({
+        method,
+        url,
+        headers: user ? { authorization: `Bearer ${user.token}` } : {},
+        ...(payload === undefined ? {} : { payload: payload as never }),
+      });
+      const text = response.body;
+      return {
+        status: response.statusCode,
+        body: text ? JSON.parse(text) : undefined,
+        headers: response.headers,
+      };
+    },
+    async events(tenantId = tenant.id) {
+      const rows = await admin<{ payload: { data: { userId: string; courseId: string; action: string } } }[]>`
+        select payload from course.outbox
+        where tenant_id = ${tenantId} and event_type = 'course.management.enrollment_changed' order by id`;
+      return rows.map((row) => {
+        const { userId, courseId, action } = row.payload.data;
+        return { userId, courseId, action };
+      });
+    },
+    async close() {
+      await app.close();
+      await Promise.all([admin.end(), sql.end()]);
+    },
+  };
+}
+
+/** A published course created by a fresh instructor, with the given settings. */
+export async function publishedCourse(
+  h: Harness,
+  fields: Record<string, unknown> = {},
+): Promise<{ course: Json; teacher: User }> {
+  const teacher = await h.user(['instructor']);
+  const created = await h.call(teacher, 'POST', '/courses', {
+    code: `C-${Math.random().toString(36).slice(2, 8)}`,
+    title: 'A course',
+    selfEnrollment: true,
+    ...fields,
+  });
+  if (created.status !== 201) throw new Error(`course creation failed: ${JSON.stringify(created.body)}`);
+  const published = await h.call(teacher, 'PATCH', `/courses/${created.body.id}`, { state: 'published' });
+  return { course: published.body, teacher };
+}
