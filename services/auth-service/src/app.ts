@@ -11,7 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from './config.ts';
 import type { AuthContext } from './domain/context.ts';
-import { type EventSink, noEvents } from './domain/events.ts';
+import { type EventSink, outboxSink } from './domain/events.ts';
 import { KeyStore } from './domain/signing-keys.ts';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -27,7 +27,7 @@ export interface AuthDeps {
   logger?: Logger;
   /** Defaults from config: SMTP when SMTP_URL is set, else files in MAIL_OUTBOX_DIR. */
   mailer?: Mailer;
-  /** Where user events go; main.ts passes the transactional outbox. */
+  /** Where user events go: identity.outbox (the transactional outbox) unless replaced. */
   events?: EventSink;
   /** Shares rate-limit counters between instances. */
   redis?: Redis;
@@ -64,7 +64,7 @@ export async function buildApp({
       (config.SMTP_URL
         ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM)
         : createOutboxMailer(config.MAIL_OUTBOX_DIR, config.MAIL_FROM)),
-    events: events ?? noEvents,
+    events: events ?? outboxSink,
     log: app.log,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,

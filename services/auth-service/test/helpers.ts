@@ -6,7 +6,6 @@ import type { ServiceApp, Sql } from '@eduspry/common';
 import { adminDb, createTestTenant, serviceDb } from '@eduspry/common/testing';
 import { buildApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
-import type { EventSink, UserEvent } from '../src/domain/events.ts';
 import { hashPassword } from '../src/domain/passwords.ts';
 
 export const PASSWORD = 'Riverside-Demo-2026';
@@ -16,7 +15,6 @@ export interface Harness {
   admin: Sql;
   sql: Sql;
   mailDir: string;
-  events: UserEvent[];
   close(): Promise<void>;
 }
 
@@ -25,10 +23,6 @@ export async function startAuth(env: Record<string, string> = {}): Promise<Harne
   const admin = adminDb();
   const sql = serviceDb('auth-service');
   const mailDir = await mkdtemp(join(tmpdir(), 'eduspry-mail-'));
-  const events: UserEvent[] = [];
-  const sink: EventSink = async (_tx, event) => {
-    events.push(event);
-  };
   const config = readConfig({
     NODE_ENV: 'test',
     DATABASE_URL: process.env.AUTH_SERVICE_DATABASE_URL,
@@ -37,13 +31,12 @@ export async function startAuth(env: Record<string, string> = {}): Promise<Harne
     AUTH_KEY_ENCRYPTION_SECRET: 'test-secret-test-secret-test-secret-0123',
     ...env,
   });
-  const app = await buildApp({ sql, config, events: sink });
+  const app = await buildApp({ sql, config });
   return {
     app,
     admin,
     sql,
     mailDir,
-    events,
     async close() {
       await app.close();
       await sql.end();
@@ -115,4 +108,10 @@ export async function mailsTo(
     files.map(async (file) => JSON.parse(await readFile(join(dir, file), 'utf8'))),
   );
   return mails.filter((mail) => mail.to === to);
+}
+
+/** Events the tenant's changes wrote to identity.outbox, oldest first. */
+export async function outboxEvents(admin: Sql, tenantId: string) {
+  return admin<{ event_type: string; key: string; payload: { data: Record<string, unknown> } }[]>`
+    select event_type, key, payload from identity.outbox where tenant_id = ${tenantId} order by id`;
 }

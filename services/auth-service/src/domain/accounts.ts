@@ -125,18 +125,7 @@ export async function register(
       ip: meta.ip,
       detail: { via: 'self_registration' },
     });
-    await ctx.events(tx, {
-      type: 'user.authentication.user_registered',
-      tenantId: tenant.id,
-      userId: user.id,
-      data: {
-        userId: user.id,
-        email: user.email,
-        displayName: user.display_name,
-        roles: user.roles,
-        via: 'self_registration',
-      },
-    });
+    await ctx.events(tx, { type: 'user.authentication.user_registered', data: registeredEvent(user) });
     return { user, send: await issueMailedToken(ctx, tx, user, tenant, 'verify_email') };
   });
   await send();
@@ -171,6 +160,16 @@ export async function resendVerification(ctx: AuthContext, tenantId: string, use
     return issueMailedToken(ctx, tx, user, tenant, 'verify_email');
   });
   await send?.();
+}
+
+export function registeredEvent(user: UserRow) {
+  return {
+    userId: user.id,
+    tenantId: user.tenant_id,
+    email: user.email,
+    roles: user.roles,
+    registeredAt: user.created_at.toISOString(),
+  };
 }
 
 export const badTokenProblem = () =>

@@ -1,22 +1,26 @@
 import type { Tx } from '@eduspry/common';
+import { createEvent, type EventDataMap } from '@eduspry/contracts';
+import { appendToOutbox } from '@eduspry/event-bus';
 
 /**
  * The one place auth-service emits platform events (`user.authentication.*`). Each is written
- * in the same transaction as the change it reports, through the transactional outbox.
+ * to identity.outbox in the same transaction as the change it reports; the relay publishes it.
  */
 export type UserEventType =
   | 'user.authentication.user_registered'
-  | 'user.authentication.roles_changed'
+  | 'user.authentication.user_role_changed'
   | 'user.authentication.user_deactivated';
 
-export interface UserEvent {
-  type: UserEventType;
-  tenantId: string;
-  /** The aggregate: events of one user stay in order. */
-  userId: string;
-  data: Record<string, unknown>;
-}
+export type UserEvent = {
+  [K in UserEventType]: { type: K; data: EventDataMap[K] };
+}[UserEventType];
 
 export type EventSink = (tx: Tx, event: UserEvent) => Promise<void>;
 
-export const noEvents: EventSink = async () => {};
+/** Keyed by user id, so one user's events stay in order. */
+export const outboxSink: EventSink = (tx, { type, data }) =>
+  appendToOutbox(tx, {
+    schema: 'identity',
+    key: data.userId,
+    event: createEvent(type, { tenantId: data.tenantId, data } as never),
+  });

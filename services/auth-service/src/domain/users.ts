@@ -4,7 +4,7 @@ import { revokeUserSessions } from '../db/sessions.ts';
 import { findTenantById } from '../db/tenants.ts';
 import { findUserById, insertUser, type Role, searchUsers, updateUser } from '../db/users.ts';
 import { assertTenantAdmin, isSuperAdmin } from './access.ts';
-import { issueMailedToken } from './accounts.ts';
+import { issueMailedToken, registeredEvent } from './accounts.ts';
 import type { AuthContext, RequestMeta } from './context.ts';
 import { type PublicUser, publicUser } from './tokens.ts';
 
@@ -80,18 +80,7 @@ export async function inviteUser(
       ip: meta.ip,
       detail: { roles: user.roles },
     });
-    await ctx.events(tx, {
-      type: 'user.authentication.user_registered',
-      tenantId,
-      userId: user.id,
-      data: {
-        userId: user.id,
-        email: user.email,
-        displayName: user.display_name,
-        roles: user.roles,
-        via: 'invitation',
-      },
-    });
+    await ctx.events(tx, { type: 'user.authentication.user_registered', data: registeredEvent(user) });
     return { user, send: await issueMailedToken(ctx, tx, user, tenant, 'invitation') };
   });
   await send();
@@ -121,10 +110,15 @@ export async function changeRoles(
       detail: { from: before.roles, to: after.roles },
     });
     await ctx.events(tx, {
-      type: 'user.authentication.roles_changed',
-      tenantId,
-      userId,
-      data: { userId, previousRoles: before.roles, roles: after.roles, changedBy: claims.sub },
+      type: 'user.authentication.user_role_changed',
+      data: {
+        userId,
+        tenantId,
+        previousRoles: before.roles,
+        roles: after.roles,
+        changedBy: claims.sub,
+        changedAt: after.updated_at.toISOString(),
+      },
     });
     return after;
   });
@@ -158,9 +152,13 @@ export async function deactivateUser(
     });
     await ctx.events(tx, {
       type: 'user.authentication.user_deactivated',
-      tenantId,
-      userId,
-      data: { userId, deactivatedBy: claims.sub },
+      data: {
+        userId,
+        tenantId,
+        deactivatedBy: claims.sub,
+        reason: null,
+        deactivatedAt: after.updated_at.toISOString(),
+      },
     });
     return after;
   });
