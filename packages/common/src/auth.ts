@@ -1,3 +1,4 @@
+import { setLogContext } from '@eduspry/logging';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { TenantClaims } from './db.ts';
@@ -17,6 +18,12 @@ export interface TokenVerifierOptions {
   issuer: string;
   audience: string;
   algorithms?: string[];
+  /**
+   * Least time between two JWKS fetches (default 1 s): a token with an unknown `kid` (a key
+   * rotated in since the last fetch) triggers a refetch, at most this often, so made-up kids
+   * cannot flood auth-service.
+   */
+  jwksCooldownMs?: number;
   /** Leeway for clock skew between machines. */
   clockToleranceSeconds?: number;
 }
@@ -31,8 +38,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const getKey =
     options.getKey ??
     (options.jwksUrl
-      ? // Cached; an unknown `kid` (a rotated key) triggers one refetch, at most every 30 s.
-        createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 })
+      ? createRemoteJWKSet(new URL(options.jwksUrl), {
+          timeoutDuration: 3000,
+          cooldownDuration: options.jwksCooldownMs ?? 1000,
+        })
       : undefined);
   if (!getKey) throw new Error('createTokenVerifier needs jwksUrl or getKey');
   const verifyOptions = {
@@ -57,7 +66,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof errors.JWTExpired) return unauthorized('The access token has expired');
-  if (error instanceof errors.JWKSTimeout || (error as { code?: string }).code === 'ERR_JOSE_GENERIC')
+  // Not a verdict on the token but on reaching the keys: a timeout, a refused connection, a non-200 JWKS.
+  const unreachable =
+    error instanceof errors.JWKSTimeout ||
+    !(error instanceof errors.JOSEError) ||
+    (error as { code?: string }).code === 'ERR_JOSE_GENERIC';
+  if (unreachable)
     return new HttpProblem(
       503,
       'auth-unavailable',
@@ -117,6 +131,12 @@ export async function requireUser(
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized();
     request.claims = await verifier.verify(token);
+    // Every line logged for the rest of this request names who it is about.
+    setLogContext({
+      tenantId: request.claims.app_metadata.tenant_id,
+      userId: request.claims.sub,
+      ...(typeof request.claims.session_id === 'string' ? { sessionId: request.claims.session_id } : {}),
+    });
   }
   const roles = request.claims.app_metadata.roles;
   if (anyOf && !anyOf.some((role) => roles.includes(role)))

@@ -7,7 +7,7 @@ import {
   type webcrypto,
 } from 'node:crypto';
 import type { Sql } from '@eduspry/common';
-import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey } from 'jose';
+import { errors, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey } from 'jose';
 import {
   insertSigningKey,
   listPublishedKeys,
@@ -75,13 +75,13 @@ export class KeyStore {
   /** For verifying our own tokens in-process: the public key by `kid`, reloading on an unknown one. */
   readonly getKey: JWTVerifyGetKey = async (header) => {
     const kid = header.kid;
-    if (!kid) throw new Error('token has no kid');
+    if (!kid) throw new errors.JWKSNoMatchingKey('token has no kid');
     let key = this.#publicKeys.get(kid);
     if (!key && Date.now() - this.#loadedAt > 1000) {
       await this.#load();
       key = this.#publicKeys.get(kid);
     }
-    if (!key) throw new Error('unknown kid');
+    if (!key) throw new errors.JWKSNoMatchingKey('unknown kid');
     return key;
   };
 
