@@ -6,6 +6,7 @@ import { requireAuthentication } from './routes/context.ts';
 import { courseRoutes } from './routes/courses.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
 import { progressRoutes } from './routes/progress.ts';
+import { progressBatchRoutes } from './routes/progress-batch.ts';
 import { structureRoutes } from './routes/structure.ts';
 
 export interface CourseDeps {
@@ -30,6 +31,7 @@ export async function buildApp({ sql, events, authenticate, logger }: CourseDeps
     await api.register(structureRoutes, deps);
     await api.register(enrollmentRoutes, deps);
     await api.register(progressRoutes, deps);
+    await api.register(progressBatchRoutes, deps);
   });
   return app;
 }
