@@ -27,6 +27,13 @@ export const PLATFORM: readonly PlatformProcess[] = [
     database: true,
     grpcPort: 5002,
   },
+  {
+    name: 'logging-service',
+    dir: 'services/logging-service',
+    port: 4005,
+    main: 'src/main.ts',
+    database: true,
+  },
 ];
 
 export function envPrefix(name: string): string {
