@@ -1,3 +1,10 @@
+export * from './consumer.ts';
+export * from './create.ts';
+export * from './kafka.ts';
+export * from './metrics.ts';
 export * from './outbox.ts';
+export * from './postgres-log.ts';
+export * from './relay.ts';
 export * from './topics.ts';
 export * from './trace.ts';
+export type * from './types.ts';

@@ -22,15 +22,35 @@ export interface OutboxEntry {
  * own tenant). No RETURNING: `authenticated` may append but not read the outbox.
  */
 export async function appendToOutbox(tx: Tx, entry: OutboxEntry): Promise<void> {
-  const schema = assertSchemaName(entry.schema);
-  validateEvent(entry.event);
-  if (typeof entry.key !== 'string' || entry.key.length === 0)
-    throw new TypeError('appendToOutbox: key (the aggregate id) must be a non-empty string');
-  const { event } = entry;
-  const topic = entry.topic ?? topicFor(event.eventType);
-  await tx`
-    insert into ${tx(`${schema}.outbox`)}
-      (event_id, tenant_id, event_type, version, topic, key, payload, headers)
-    values (${event.eventId}, ${event.tenantId}, ${event.eventType}, ${event.version}, ${topic},
-            ${entry.key}, ${tx.json(event as never)}, ${tx.json(currentTraceHeaders())})`;
+  await appendAllToOutbox(tx, [entry]);
+}
+
+/** appendToOutbox for many events in one statement, in the given order; all or none are written. */
+export async function appendAllToOutbox(tx: Tx, entries: OutboxEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const headers = currentTraceHeaders();
+  const bySchema = new Map<string, Record<string, unknown>[]>();
+  for (const entry of entries) {
+    const schema = assertSchemaName(entry.schema);
+    validateEvent(entry.event);
+    if (typeof entry.key !== 'string' || entry.key.length === 0)
+      throw new TypeError('appendToOutbox: key (the aggregate id) must be a non-empty string');
+    const { event } = entry;
+    const rows = bySchema.get(schema) ?? [];
+    rows.push({
+      event_id: event.eventId,
+      tenant_id: event.tenantId,
+      event_type: event.eventType,
+      version: event.version,
+      topic: entry.topic ?? topicFor(event.eventType),
+      key: entry.key,
+      payload: event,
+      headers,
+    });
+    bySchema.set(schema, rows);
+  }
+  for (const [schema, rows] of bySchema) {
+    for (let start = 0; start < rows.length; start += 1000)
+      await tx`insert into ${tx(`${schema}.outbox`)} ${tx(rows.slice(start, start + 1000) as never)}`;
+  }
 }
