@@ -51,13 +51,13 @@ export async function consumeLogsTopic(options: LogsTopicOptions): Promise<{ sto
     autocommit: false,
   });
   consumer.on('consumer:lag', (lag: Map<string, bigint[]>) => {
-    for (const [laggingTopic, partitions] of lag)
-      partitions.forEach((value, partition) =>
+    for (const [laggingTopic, partitions] of lag) {
+      for (const [partition, value] of partitions.entries())
         consumerLag.set(
           { service: 'logging-service', topic: laggingTopic, group, partition: String(partition) },
           Math.max(0, Number(value)),
-        ),
-      );
+        );
+    }
   });
   consumer.startLagMonitoring({ topics: [topic] }, 5_000);
 
