@@ -13,6 +13,8 @@ import type { AuthConfig } from './config.ts';
 import type { AuthContext } from './domain/context.ts';
 import { type EventSink, outboxSink } from './domain/events.ts';
 import { KeyStore } from './domain/signing-keys.ts';
+import { createOidcClient } from './idp/oidc.ts';
+import type { IdentityProviderFactory } from './idp/port.ts';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { oidcRoutes } from './routes/oidc.ts';
@@ -29,6 +31,8 @@ export interface AuthDeps {
   mailer?: Mailer;
   /** Where user events go: identity.outbox (the transactional outbox) unless replaced. */
   events?: EventSink;
+  /** The external IdP port; OpenID Connect unless replaced. */
+  identityProviders?: IdentityProviderFactory;
   /** Shares rate-limit counters between instances. */
   redis?: Redis;
 }
@@ -41,6 +45,7 @@ export async function buildApp({
   mailer,
   events,
   redis,
+  identityProviders,
 }: AuthDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
     name: 'auth-service',
@@ -65,6 +70,8 @@ export async function buildApp({
         ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM)
         : createOutboxMailer(config.MAIL_OUTBOX_DIR, config.MAIL_FROM)),
     events: events ?? outboxSink,
+    secretsKey: config.AUTH_KEY_ENCRYPTION_SECRET,
+    identityProviders: identityProviders ?? createOidcClient,
     log: app.log,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTokenVerifier } from '@eduspry/common';
-import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { KeyStore } from '../src/domain/signing-keys.ts';
 import { bearer, createUser, createWorld, type Harness, startAuth, tokensFor } from './helpers.ts';
 

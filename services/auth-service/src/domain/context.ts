@@ -1,4 +1,5 @@
 import type { PlatformLogger, Sql } from '@eduspry/common';
+import type { IdentityProviderFactory } from '../idp/port.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { EventSink } from './events.ts';
 import type { KeyStore } from './signing-keys.ts';
@@ -15,6 +16,10 @@ export interface AuthContext {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   publicAppUrl: string;
+  /** Encrypts secrets at rest (IdP client secrets); see domain/sealing.ts. */
+  secretsKey?: string | undefined;
+  /** The external identity provider port (OpenID Connect by default). */
+  identityProviders: IdentityProviderFactory;
   /** Origins an external sign-in may send the browser back to. */
   redirectOrigins: string[];
 }

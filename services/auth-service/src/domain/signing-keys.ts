@@ -1,11 +1,4 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  hkdfSync,
-  randomBytes,
-  randomUUID,
-  type webcrypto,
-} from 'node:crypto';
+import { randomUUID, type webcrypto } from 'node:crypto';
 import type { Sql } from '@eduspry/common';
 import { errors, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey } from 'jose';
 import {
@@ -15,6 +8,9 @@ import {
   retireKeysExcept,
   type SigningKeyRow,
 } from '../db/signing-keys.ts';
+import { seal, unseal } from './sealing.ts';
+
+const PURPOSE = 'identity.signing_keys';
 
 type CryptoKey = webcrypto.CryptoKey;
 
@@ -99,7 +95,11 @@ export class KeyStore {
       });
       const kid = randomUUID();
       const publicJwk = await exportJWK(publicKey);
-      const privateJwk = this.#seal(JSON.stringify(await exportJWK(privateKey)));
+      const privateJwk = seal(
+        this.#options.encryptionSecret,
+        PURPOSE,
+        JSON.stringify(await exportJWK(privateKey)),
+      );
       await insertSigningKey(tx, { kid, alg, publicJwk: { ...publicJwk }, privateJwk });
       await retireKeysExcept(tx, kid, overlapSeconds);
       return kid;
@@ -124,7 +124,7 @@ export class KeyStore {
           alg: current.alg,
           createdAt: current.created_at,
           privateKey: (await importJWK(
-            JSON.parse(this.#open(current.private_jwk)),
+            JSON.parse(unseal(this.#options.encryptionSecret, PURPOSE, current.private_jwk)),
             current.alg,
           )) as CryptoKey,
         }
@@ -140,34 +140,5 @@ export class KeyStore {
 
   #isDueRow(row: SigningKeyRow): boolean {
     return Date.now() - row.created_at.getTime() > this.#options.rotateAfterDays * 86_400_000;
-  }
-
-  #cipherKey(): Buffer | undefined {
-    const secret = this.#options.encryptionSecret;
-    if (!secret) return undefined;
-    return Buffer.from(hkdfSync('sha256', secret, 'eduspry', 'identity.signing_keys', 32));
-  }
-
-  /** AES-256-GCM: `v1.<iv>.<tag>.<ciphertext>`, base64url. */
-  #seal(plain: string): string {
-    const key = this.#cipherKey();
-    if (!key) return `plain.${Buffer.from(plain).toString('base64url')}`;
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', iv, cipher.getAuthTag(), body]
-      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-      .join('.');
-  }
-
-  #open(sealed: string): string {
-    const [version, ...parts] = sealed.split('.');
-    if (version === 'plain') return Buffer.from(parts[0]!, 'base64url').toString('utf8');
-    const key = this.#cipherKey();
-    if (!key) throw new Error('signing keys are encrypted: set AUTH_KEY_ENCRYPTION_SECRET');
-    const [iv, tag, body] = parts.map((part) => Buffer.from(part, 'base64url'));
-    const decipher = createDecipheriv('aes-256-gcm', key, iv!);
-    decipher.setAuthTag(tag!);
-    return Buffer.concat([decipher.update(body!), decipher.final()]).toString('utf8');
   }
 }
