@@ -229,7 +229,7 @@ export async function updateSection(
       .map(([key, value]) => [names[key as keyof typeof names], value]),
   );
   const [row] = await tx<SectionRow[]>`
-    update course.sections set ${Object.keys(changes).length ? tx`${tx(changes)},` : tx``} updated_at = now()
+    update course.sections set ${tx({ ...changes, updated_at: new Date() })}
     where id = ${sectionId} and course_id = ${courseId}
     returning ${sectionColumns(tx)}`;
   return row;

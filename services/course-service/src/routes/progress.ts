@@ -42,7 +42,7 @@ export async function progressRoutes(app: ServiceApp, { sql }: RouteDeps): Promi
         const membership = membershipOf(course);
         if (membership?.status !== 'active') throw forbidden('Only enrolled users track progress');
         const item = await findItem(tx, course.id, request.params.itemId);
-        if (!item || !item.published) throw notFound(`No item ${request.params.itemId}`);
+        if (!item?.published) throw notFound(`No item ${request.params.itemId}`);
         const module = (await modulesFor(tx, claims, course, membership)).find(
           (m) => m.id === item.moduleId,
         )!;
