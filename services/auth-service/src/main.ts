@@ -1,4 +1,5 @@
 import { createDb, runService } from '@eduspry/common';
+import { createEventBus, startOutboxRelay } from '@eduspry/event-bus';
 import { createLogger } from '@eduspry/logging';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
@@ -30,9 +31,14 @@ await runService(
         })
       : undefined;
     const app = await buildApp({ sql, config, logger, ...(redis ? { redis } : {}) });
+    // identity.outbox → Kafka (KAFKA_BROKERS) or the Postgres event log.
+    const bus = createEventBus({ sql, service: 'auth-service', logger });
+    const relay = startOutboxRelay({ sql, schema: 'identity', bus, logger });
     return {
       app,
       close: async () => {
+        await relay.stop();
+        await bus.close();
         redis?.disconnect();
         await sql.end({ timeout: 5 });
       },
