@@ -1,8 +1,10 @@
 import { createDb, runService } from '@eduspry/common';
+import { createEventBus, startOutboxRelay } from '@eduspry/event-bus';
 import { createLogger } from '@eduspry/logging';
 import { buildApp } from './app.ts';
 import { createAuthenticator } from './auth.ts';
 import { readConfig } from './config.ts';
+import { subscribeToUserRegistered } from './consumers/user-registered.ts';
 import { outboxEvents } from './events.ts';
 import { startGrpcServer } from './grpc/server.ts';
 
