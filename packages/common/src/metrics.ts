@@ -1,11 +1,12 @@
 import client from 'prom-client';
 
 /**
- * The platform's Prometheus metrics, one registry per process. The kit records HTTP and
- * database metrics itself; the event bus and caches record theirs through these exports, so
- * every service answers `/metrics` with the same names and the alert rules fit all of them.
+ * The platform's Prometheus metrics on prom-client's default registry, so whatever else a
+ * process registers there (the event bus's `eduspry_events_*`, a library's) is served by the
+ * same `/metrics`. The kit records HTTP and database metrics itself; caches and security checks
+ * record theirs through these exports, so alert rules fit every service.
  */
-export const metricsRegistry = new client.Registry();
+export const metricsRegistry: client.Registry = client.register;
 
 let defaultsCollected = false;
 /** Process metrics (CPU, memory, event-loop lag, GC, handles); collected once per process. */
@@ -44,27 +45,6 @@ export const dbQueryDuration = new client.Histogram({
   help: 'PostgreSQL query time by operation (select, insert, …) and outcome',
   labelNames: ['service', 'operation', 'outcome'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  registers,
-});
-
-export const eventsProducedTotal = new client.Counter({
-  name: 'events_produced_total',
-  help: 'Events published, by topic and event type',
-  labelNames: ['service', 'topic', 'event_type'] as const,
-  registers,
-});
-
-export const eventsConsumedTotal = new client.Counter({
-  name: 'events_consumed_total',
-  help: 'Events (or messages) handled by a consumer, by topic and outcome (ok, retried, dead_lettered)',
-  labelNames: ['service', 'topic', 'group', 'outcome'] as const,
-  registers,
-});
-
-export const consumerLag = new client.Gauge({
-  name: 'kafka_consumer_lag',
-  help: 'Messages a consumer group is behind the end of a partition',
-  labelNames: ['service', 'topic', 'group', 'partition'] as const,
   registers,
 });
 

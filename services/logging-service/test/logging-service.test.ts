@@ -176,6 +176,11 @@ test('malformed, oversized and wrong-tenant batches are refused and nothing of t
   const foreign = await post(token, { lines: [good(), { ...good(), tenantId: elsewhere.id }] });
   assert.equal(foreign.statusCode, 403);
   assert.match(foreign.json().detail, /line 1 belongs to another tenant/);
+  assert.match(
+    (await app.inject('/metrics')).body,
+    /security_events_total\{service="logging-service",kind="cross_tenant_denied"\} [1-9]/,
+    'cross-tenant denials feed the security alert',
+  );
   const platformLine = await post(token, { lines: [good(), { ...good(), tenantId: null }] });
   assert.equal(platformLine.statusCode, 403, 'a tenant may not write platform lines');
 

@@ -1,4 +1,4 @@
-import { consumerLag, eventsConsumedTotal } from '@eduspry/common';
+import { eventBusMetrics } from '@eduspry/event-bus';
 import type { Logger } from '@eduspry/logging';
 import { Admin, Consumer, type Message, type MessagesStream, stringDeserializer } from '@platformatic/kafka';
 import { InvalidLogLine, type LogRecord } from '../domain/log-records.ts';
@@ -28,6 +28,8 @@ export async function consumeLogsTopic(options: LogsTopicOptions): Promise<{ sto
   const { brokers, topic, group, ingestor, logger } = options;
   const batchSize = options.batchSize ?? 500;
   const log = logger.child({ component: 'logs-consumer' });
+  // The event bus's consumer metrics, so lag alerts cover this consumer like any other.
+  const metrics = eventBusMetrics();
   await ensureTopic(brokers, topic);
   const consumer = new Consumer<string, string, string, string>({
     groupId: group,
@@ -51,13 +53,11 @@ export async function consumeLogsTopic(options: LogsTopicOptions): Promise<{ sto
     autocommit: false,
   });
   consumer.on('consumer:lag', (lag: Map<string, bigint[]>) => {
-    for (const [laggingTopic, partitions] of lag) {
-      for (const [partition, value] of partitions.entries())
-        consumerLag.set(
-          { service: 'logging-service', topic: laggingTopic, group, partition: String(partition) },
-          Math.max(0, Number(value)),
-        );
-    }
+    for (const [laggingTopic, partitions] of lag)
+      metrics.lag.set(
+        { group, topic: laggingTopic },
+        partitions.reduce((sum, value) => sum + Math.max(0, Number(value)), 0),
+      );
   });
   consumer.startLagMonitoring({ topics: [topic] }, 5_000);
 
@@ -97,7 +97,7 @@ export async function consumeLogsTopic(options: LogsTopicOptions): Promise<{ sto
     }
     if (invalid > 0) {
       ingestor.rejected('kafka', invalid);
-      eventsConsumedTotal.inc({ service: 'logging-service', topic, group, outcome: 'invalid' }, invalid);
+      metrics.consumed.inc({ group, event_type: 'log_line', outcome: 'skipped' }, invalid);
       log.warn({ invalid, topic }, 'skipped messages on the logs topic that are not valid log lines');
     }
     await ingestor.store(
@@ -105,7 +105,7 @@ export async function consumeLogsTopic(options: LogsTopicOptions): Promise<{ sto
       { platform: 'lines shipped on the logs topic carry their own tenant' },
       'kafka',
     );
-    eventsConsumedTotal.inc({ service: 'logging-service', topic, group, outcome: 'ok' }, records.length);
+    metrics.consumed.inc({ group, event_type: 'log_line', outcome: 'handled' }, records.length);
     const last = new Map<number, LogMessage>();
     for (const message of messages) last.set(message.partition, message);
     await Promise.all([...last.values()].map((message) => message.commit()));

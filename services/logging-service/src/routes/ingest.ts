@@ -1,4 +1,11 @@
-import { badRequest, forbidden, HttpProblem, requireUser, type ServiceApp } from '@eduspry/common';
+import {
+  badRequest,
+  forbidden,
+  HttpProblem,
+  requireUser,
+  type ServiceApp,
+  securityEventsTotal,
+} from '@eduspry/common';
 import { Type } from 'typebox';
 import { foreignTenantLine, InvalidLogLine, MAX_BATCH_LINES } from '../domain/log-records.ts';
 import type { Ingestor } from '../ingest.ts';
@@ -51,6 +58,7 @@ export async function ingestRoutes(app: ServiceApp, { ingestor }: { ingestor: In
       const foreign = foreignTenantLine(records, { tenantId: claims.app_metadata.tenant_id, superAdmin });
       if (foreign >= 0) {
         ingestor.rejected('http', lines.length);
+        securityEventsTotal.inc({ service: 'logging-service', kind: 'cross_tenant_denied' });
         throw forbidden(
           `line ${foreign} belongs to another tenant; you may write your own tenant's lines only`,
         );
