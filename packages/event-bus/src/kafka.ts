@@ -263,7 +263,7 @@ function decode(message: KafkaMessage) {
       version,
       data: value,
     };
-    return { ...delivery, event };
+    return { ...delivery, event: { ...event, data: structuredClone(value) } };
   } catch (error) {
     return { ...delivery, decodeError: error as Error, raw: message.value?.toString('base64') };
   }

@@ -1,0 +1,123 @@
+/**
+ * Every GraphQL operation the apps send to the api-gateway. In production the gateway runs
+ * these and nothing else (its allow-list), so a new screen adds its operation here.
+ */
+export const OPERATIONS = {
+  Viewer: /* GraphQL */ `
+    query Viewer {
+      me { id displayName email roles tenantSlug }
+    }`,
+  Dashboard: /* GraphQL */ `
+    query Dashboard {
+      me {
+        id
+        displayName
+        roles
+        courses {
+          id
+          code
+          title
+          term
+          state
+          myEnrollment { role status }
+          progress { completed total percent }
+        }
+      }
+    }`,
+  Catalog: /* GraphQL */ `
+    query Catalog($search: String, $after: String) {
+      courses(search: $search, first: 24, after: $after) {
+        items {
+          id
+          code
+          title
+          description
+          term
+          state
+          selfEnrollment
+          capacity
+          myEnrollment { role status }
+        }
+        nextCursor
+      }
+    }`,
+  CoursePage: /* GraphQL */ `
+    query CoursePage($id: ID!) {
+      course(id: $id) {
+        id
+        code
+        title
+        description
+        term
+        state
+        selfEnrollment
+        myEnrollment { role status }
+        progress { completed total percent }
+        modules {
+          id
+          title
+          position
+          published
+          unlockAt
+          locked
+          lockReason
+          lockExplanation
+          progress { completed total percent }
+          items { id title kind published completed }
+        }
+      }
+    }`,
+  Roster: /* GraphQL */ `
+    query Roster($id: ID!) {
+      course(id: $id) {
+        id
+        roster { userId role status }
+      }
+    }`,
+  ItemPage: /* GraphQL */ `
+    query ItemPage($courseId: ID!, $itemId: ID!) {
+      course(id: $courseId) { id code title }
+      item(courseId: $courseId, itemId: $itemId) { id moduleId kind title body url completed }
+    }`,
+  Users: /* GraphQL */ `
+    query Users($search: String) {
+      users(search: $search, first: 100) {
+        total
+        items { id email displayName roles status }
+      }
+    }`,
+  Enroll: /* GraphQL */ `
+    mutation Enroll($courseId: ID!) {
+      enroll(courseId: $courseId) { courseId status }
+    }`,
+  CreateCourse: /* GraphQL */ `
+    mutation CreateCourse($input: CreateCourseInput!) {
+      createCourse(input: $input) { id code title state }
+    }`,
+  SetCourseState: /* GraphQL */ `
+    mutation SetCourseState($courseId: ID!, $state: CourseState!) {
+      setCourseState(courseId: $courseId, state: $state) { id state }
+    }`,
+  AddModule: /* GraphQL */ `
+    mutation AddModule($courseId: ID!, $title: String!, $published: Boolean) {
+      addModule(courseId: $courseId, title: $title, published: $published) { id title published }
+    }`,
+  SetModulePublished: /* GraphQL */ `
+    mutation SetModulePublished($courseId: ID!, $moduleId: ID!, $published: Boolean!) {
+      setModulePublished(courseId: $courseId, moduleId: $moduleId, published: $published) { id published }
+    }`,
+  AddItem: /* GraphQL */ `
+    mutation AddItem($courseId: ID!, $moduleId: ID!, $input: AddItemInput!) {
+      addItem(courseId: $courseId, moduleId: $moduleId, input: $input) { id title }
+    }`,
+  CompleteItem: /* GraphQL */ `
+    mutation CompleteItem($courseId: ID!, $itemId: ID!) {
+      completeItem(courseId: $courseId, itemId: $itemId)
+    }`,
+  InviteUser: /* GraphQL */ `
+    mutation InviteUser($email: String!, $displayName: String!, $roles: [String!]) {
+      inviteUser(email: $email, displayName: $displayName, roles: $roles) { id email status }
+    }`,
+} as const;
+
+export type OperationName = keyof typeof OPERATIONS;
