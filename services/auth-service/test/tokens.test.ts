@@ -166,3 +166,29 @@ test('another service verifies tokens against the JWKS over HTTP and follows a r
   });
   await assert.rejects(wrongAudience.verify(second), { status: 401 });
 });
+
+test('a signing key older than AUTH_KEY_ROTATION_DAYS is replaced on its own', async () => {
+  const fresh = await startAuth({ AUTH_KEY_ENCRYPTION_SECRET: SECRET, AUTH_KEY_ROTATION_DAYS: '1' });
+  try {
+    const { tenant, student } = await createWorld(fresh.admin);
+    const before = decodeProtectedHeader(
+      (await tokensFor(fresh.app, tenant.slug, student.email)).access_token,
+    ).kid;
+    await fresh.admin`update identity.signing_keys set created_at = now() - interval '2 days' where kid = ${before!}`;
+    const restarted = await startAuth({ AUTH_KEY_ENCRYPTION_SECRET: SECRET, AUTH_KEY_ROTATION_DAYS: '1' });
+    try {
+      const after = decodeProtectedHeader(
+        (await tokensFor(restarted.app, tenant.slug, student.email)).access_token,
+      ).kid;
+      assert.notEqual(after, before);
+      const kids = (await restarted.app.inject('/.well-known/jwks.json'))
+        .json()
+        .keys.map((k: { kid: string }) => k.kid);
+      assert.ok(kids.includes(before), 'the old key stays published for the overlap');
+    } finally {
+      await restarted.close();
+    }
+  } finally {
+    await fresh.close();
+  }
+});

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createWorld, type Harness, PASSWORD, startAuth } from './helpers.ts';
+
+let h: Harness;
+before(async () => {
+  h = await startAuth({ AUTH_RATE_LIMIT_PER_MINUTE: '5' });
+});
+after(() => h.close());
+
+test('sign-in, registration and reset are rate limited per IP with 429 problem+json and Retry-After', async () => {
+  const { tenant, student } = await createWorld(h.admin);
+  const fromIp = (remoteAddress: string) => ({
+    method: 'POST' as const,
+    url: '/token?grant_type=password',
+    payload: { tenant: tenant.slug, email: student.email, password: PASSWORD },
+    remoteAddress,
+  });
+  for (let i = 0; i < 5; i++) assert.equal((await h.app.inject(fromIp('10.0.0.1'))).statusCode, 200);
+  const limited = await h.app.inject(fromIp('10.0.0.1'));
+  assert.equal(limited.statusCode, 429);
+  assert.match(limited.headers['content-type'] as string, /problem\+json/);
+  assert.equal(limited.json().type, 'https://eduspry.dev/problems/rate-limited');
+  assert.ok(Number(limited.headers['retry-after']) > 0);
+  assert.equal((await h.app.inject(fromIp('10.0.0.2'))).statusCode, 200, 'another IP has its own budget');
+
+  const recover = {
+    method: 'POST' as const,
+    url: '/recover',
+    payload: { tenant: tenant.slug, email: student.email },
+  };
+  for (let i = 0; i < 5; i++) await h.app.inject({ ...recover, remoteAddress: '10.0.0.3' });
+  assert.equal((await h.app.inject({ ...recover, remoteAddress: '10.0.0.3' })).statusCode, 429);
+  const signup = {
+    method: 'POST' as const,
+    url: '/signup',
+    payload: { tenant: tenant.slug, email: 'x@example.test', password: 'p', display_name: 'X' },
+  };
+  for (let i = 0; i < 5; i++) await h.app.inject({ ...signup, remoteAddress: '10.0.0.4' });
+  assert.equal((await h.app.inject({ ...signup, remoteAddress: '10.0.0.4' })).statusCode, 429);
+});
+
+test('"no such user" takes about as long as "wrong password"', async () => {
+  const { tenant, student } = await createWorld(h.admin);
+  const time = async (email: string, ip: string) => {
+    const started = performance.now();
+    // A fresh IP per attempt keeps the per-IP limit out of the measurement.
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/token?grant_type=password',
+      payload: { tenant: tenant.slug, email, password: 'Wrong-Password-99' },
+      remoteAddress: ip,
+    });
+    assert.equal(response.statusCode, 401);
+    return performance.now() - started;
+  };
+  const samples = { wrong: [] as number[], missing: [] as number[] };
+  for (let i = 0; i < 4; i++) {
+    samples.wrong.push(await time(student.email, `10.1.0.${i}`));
+    samples.missing.push(await time(`ghost${i}@example.test`, `10.2.0.${i}`));
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const ratio = median(samples.missing) / median(samples.wrong);
+  // Both pay one argon2id verification (~20 ms); without the decoy hash "missing" would be ~10x faster.
+  assert.ok(ratio > 0.5 && ratio < 2, `missing/wrong time ratio ${ratio.toFixed(2)}`);
+});
