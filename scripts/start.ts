@@ -77,15 +77,21 @@ try {
   }
   await Promise.all(
     PLATFORM.map((entry, i) =>
-      waitUntilReady(`http://127.0.0.1:${portOf(entry)}/ready`, children[i]!, 60_000),
+      waitUntilReady(`http://127.0.0.1:${portOf(entry)}${entry.readyPath ?? '/ready'}`, children[i]!, 60_000),
     ),
   );
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const rows = PLATFORM.map((entry) => [entry.name, `http://127.0.0.1:${portOf(entry)}`, `/docs`]);
+  const rows = PLATFORM.map((entry) => [
+    entry.name,
+    `http://127.0.0.1:${portOf(entry)}`,
+    entry.app ? '(open in a browser)' : entry.name === 'api-gateway' ? '/graphiql, /api/<service>/' : '/docs',
+  ]);
+  const webApp = PLATFORM.find((entry) => entry.name === 'web-app');
   process.stdout.write(
     [
       `EduSpry ready in ${seconds} s`,
+      ...(webApp ? ['', `Open the web app: http://127.0.0.1:${portOf(webApp)}`] : []),
       '',
       table(['process', 'url', 'api docs'], rows),
       '',

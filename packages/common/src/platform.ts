@@ -15,6 +15,10 @@ export interface PlatformProcess {
   database: boolean;
   /** Default gRPC port, if it serves gRPC; `<NAME>_GRPC_PORT` overrides it. */
   grpcPort?: number;
+  /** What the launcher polls until the process is ready (default `/ready`; apps have their own). */
+  readyPath?: string;
+  /** An app for people (opened in a browser) rather than an API: listed without `/docs`. */
+  app?: boolean;
 }
 
 export const PLATFORM: readonly PlatformProcess[] = [
@@ -33,6 +37,16 @@ export const PLATFORM: readonly PlatformProcess[] = [
     port: 4005,
     main: 'src/main.ts',
     database: true,
+  },
+  { name: 'api-gateway', dir: 'services/api-gateway', port: 4000, main: 'src/main.ts', database: false },
+  {
+    name: 'web-app',
+    dir: 'apps/web-app',
+    port: 3000,
+    main: 'scripts/serve.ts',
+    database: false,
+    readyPath: '/api/ready',
+    app: true,
   },
 ];
 

@@ -1,0 +1,56 @@
+import 'server-only';
+import type { OperationName } from '@eduspry/contracts/graphql-operations';
+import { OPERATIONS } from '@eduspry/contracts/graphql-operations';
+import { accessToken } from './session';
+
+/** Where the web app's server reaches the api-gateway (npm start sets API_GATEWAY_URL). */
+export const GATEWAY_URL = process.env.API_GATEWAY_URL ?? 'http://127.0.0.1:4000';
+
+export interface GraphQLErrorShape {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; reason?: string };
+}
+
+export class GatewayError extends Error {
+  readonly code: string;
+  readonly errors: GraphQLErrorShape[];
+  constructor(errors: GraphQLErrorShape[]) {
+    super(errors.map((error) => error.message).join('; '));
+    this.code = errors[0]?.extensions?.code ?? 'ERROR';
+    this.errors = errors;
+  }
+}
+
+/**
+ * Runs one of the app's GraphQL operations on the server, as the signed-in user. Partial
+ * answers (a service down) come back with `errors` beside the data that did resolve.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: operation results are typed by the caller
+export async function gql<T = any>(
+  operation: OperationName,
+  variables: Record<string, unknown> = {},
+): Promise<{ data: T | null; errors: GraphQLErrorShape[] }> {
+  const token = await accessToken();
+  const response = await fetch(`${GATEWAY_URL}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query: OPERATIONS[operation], variables, operationName: operation }),
+    cache: 'no-store',
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: GraphQLErrorShape[] };
+  if (!body.data && !body.errors) throw new Error(`The gateway answered ${response.status}`);
+  return { data: body.data ?? null, errors: body.errors ?? [] };
+}
+
+/** Like gql, but any error fails the call (mutations, pages that need every field). */
+// biome-ignore lint/suspicious/noExplicitAny: operation results are typed by the caller
+export async function gqlStrict<T = any>(operation: OperationName, variables: Record<string, unknown> = {}) {
+  const { data, errors } = await gql<T>(operation, variables);
+  if (errors.length || !data) throw new GatewayError(errors.length ? errors : [{ message: 'No data' }]);
+  return data;
+}
