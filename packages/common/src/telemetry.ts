@@ -1,5 +1,6 @@
 import { register } from 'node:module';
 import { basename, dirname } from 'node:path';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
@@ -24,7 +25,7 @@ let started: Telemetry | undefined;
  * Tracing for one service process: W3C trace context in and out, spans for inbound and
  * outbound HTTP (node:http, fetch/undici), gRPC, and (through createDb) Postgres queries.
  * Spans are always created, so log lines carry trace ids; they are exported over OTLP
- * (http/protobuf, which Jaeger and every collector accept) only when
+ * (http/protobuf, which Jaeger and every collector accept; or http/json) only when
  * OTEL_EXPORTER_OTLP_ENDPOINT is set. `extraProcessors` lets tests observe spans in memory.
  */
 export function startTelemetry(
@@ -43,8 +44,13 @@ export function startTelemetry(
   }
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const spanProcessors: SpanProcessor[] = [...extraProcessors];
-  // The exporter reads OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout) itself.
-  if (endpoint) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  // The exporter reads OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout) itself; the protocol is
+  // http/protobuf (the OTLP default) unless OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL says http/json.
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
+  if (endpoint)
+    spanProcessors.push(
+      new BatchSpanProcessor(protocol === 'http/json' ? new OTLPJsonTraceExporter() : new OTLPTraceExporter()),
+    );
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME || service,
