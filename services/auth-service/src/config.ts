@@ -19,8 +19,11 @@ export const AuthConfig = Type.Object({
   AUTH_PUBLIC_APP_URL: Type.String({ default: 'http://127.0.0.1:3000', pattern: '^https?://' }),
   /** Comma-separated origins that an external sign-in may redirect back to. */
   AUTH_REDIRECT_ORIGINS: Type.String({ default: 'http://127.0.0.1:3000,http://127.0.0.1:3001' }),
-  /** Per IP and minute on sign-in, registration and password reset. */
-  AUTH_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  /**
+   * Per IP and minute on sign-in, refresh, registration and password reset. Generous because a
+   * whole school often shares one public IP; per-account lockout does the fine-grained work.
+   */
+  AUTH_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 300 }),
   /** Set: rate-limit counters are shared through Redis; unset: in memory per instance. */
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /** Set: mail goes out over SMTP; unset: written as files to MAIL_OUTBOX_DIR. */

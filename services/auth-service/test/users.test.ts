@@ -304,6 +304,47 @@ test('a tenant admin invites a user who accepts, chooses a password and is signe
     (await signIn(h.app, tenant.slug, 'teacher@example.test', 'teaching-is-fun-2026')).statusCode,
     200,
   );
+  const events = await outboxEvents(h.admin, tenant.id);
+  assert.deepEqual(
+    events.map((e) => e.event_type),
+    ['user.authentication.user_registered'],
+    'registered once, when the invitation was accepted',
+  );
+  const again = await h.app.inject({
+    method: 'POST',
+    url: '/invitations/accept',
+    payload: { token: mail!.data.token, password: 'teaching-is-fun-2027' },
+  });
+  assert.equal(again.statusCode, 400, 'invitation links are single-use');
+});
+
+test('a signed-in user with an unverified email can ask for the verification mail again', async () => {
+  const { tenant } = await createWorld(h.admin);
+  await h.admin`update identity.tenants set settings = '{"selfRegistration": true}' where id = ${tenant.id}`;
+  const payload = {
+    tenant: tenant.slug,
+    email: 'again@example.test',
+    password: 'a-long-passphrase-42',
+    display_name: 'A',
+  };
+  await h.app.inject({ method: 'POST', url: '/signup', payload });
+  const token = (await signIn(h.app, tenant.slug, payload.email, payload.password)).json().access_token;
+  const resend = await h.app.inject({ method: 'POST', url: '/verify/resend', headers: bearer(token) });
+  assert.equal(resend.statusCode, 202);
+  const mails = await mailsTo(h.mailDir, payload.email);
+  assert.equal(mails.length, 2);
+  const first = await h.app.inject({
+    method: 'POST',
+    url: '/verify',
+    payload: { token: mails[0]!.data.token },
+  });
+  assert.equal(first.statusCode, 400, 'a new link replaces the old one');
+  const second = await h.app.inject({
+    method: 'POST',
+    url: '/verify',
+    payload: { token: mails[1]!.data.token },
+  });
+  assert.equal(second.json().email_verified, true);
 });
 
 test('tenant admins list and search their users a page at a time', async () => {

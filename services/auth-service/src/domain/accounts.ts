@@ -252,6 +252,7 @@ export async function acceptInvitation(
       status: 'active',
       emailVerified: true,
     });
+    await ctx.events(tx, { type: 'user.authentication.user_registered', data: registeredEvent(user!) });
     await insertAuditEvent(tx, {
       tenantId: tenant.id,
       action: 'invitation.accepted',

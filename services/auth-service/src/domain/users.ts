@@ -4,7 +4,7 @@ import { revokeUserSessions } from '../db/sessions.ts';
 import { findTenantById } from '../db/tenants.ts';
 import { findUserById, insertUser, type Role, searchUsers, updateUser } from '../db/users.ts';
 import { assertTenantAdmin, isSuperAdmin } from './access.ts';
-import { issueMailedToken, registeredEvent } from './accounts.ts';
+import { issueMailedToken } from './accounts.ts';
 import type { AuthContext, RequestMeta } from './context.ts';
 import { type PublicUser, publicUser } from './tokens.ts';
 
@@ -49,7 +49,10 @@ export interface Invitation {
   roles: Role[];
 }
 
-/** A tenant admin invites someone: an `invited` account and a mailed link to choose a password. */
+/**
+ * A tenant admin invites someone: an `invited` account and a mailed link to choose a password.
+ * user_registered is emitted when the invitation is accepted, as the event's contract says.
+ */
 export async function inviteUser(
   ctx: AuthContext,
   claims: TenantClaims,
@@ -80,7 +83,6 @@ export async function inviteUser(
       ip: meta.ip,
       detail: { roles: user.roles },
     });
-    await ctx.events(tx, { type: 'user.authentication.user_registered', data: registeredEvent(user) });
     return { user, send: await issueMailedToken(ctx, tx, user, tenant, 'invitation') };
   });
   await send();

@@ -156,7 +156,22 @@ export async function tenantRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext 
         security,
         params: IdParams,
         querystring: Type.Object({ action: Type.Optional(Type.String({ maxLength: 100 })), ...Page }),
-        response: { ...errors(401, 403) },
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                action: Type.String(),
+                actor_id: Type.Union([Type.String(), Type.Null()]),
+                subject_id: Type.Union([Type.String(), Type.Null()]),
+                ip: Type.Union([Type.String(), Type.Null()]),
+                detail: Type.Record(Type.String(), Type.Unknown()),
+                created_at: Type.String(),
+              }),
+            ),
+          }),
+          ...errors(401, 403),
+        },
       },
     },
     async (request) => tenantAudit(ctx, await requireUser(request), request.params.id, request.query),
