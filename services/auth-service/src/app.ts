@@ -7,6 +7,7 @@ import {
   useTokenVerifier,
 } from '@eduspry/common';
 import type { Logger } from '@eduspry/logging';
+import proxyAddr from '@fastify/proxy-addr';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from './config.ts';
@@ -22,6 +23,13 @@ import { sessionRoutes } from './routes/sessions.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { userRoutes } from './routes/users.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The client's address: X-Forwarded-For as far as trusted proxies (AUTH_TRUSTED_PROXIES) go. */
+    clientIp: string;
+  }
+}
 
 export interface AuthDeps {
   sql: Sql;
@@ -87,8 +95,18 @@ export async function buildApp({
     app,
     createTokenVerifier({ getKey: keys.getKey, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
   );
+  const trusted = proxyAddr.compile(
+    config.AUTH_TRUSTED_PROXIES.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  );
+  app.decorateRequest('clientIp', '');
+  app.addHook('onRequest', async (request) => {
+    request.clientIp = proxyAddr(request.raw, trusted);
+  });
   await app.register(rateLimit, {
     global: false,
+    keyGenerator: (request) => request.clientIp,
     ...(redis ? { redis, nameSpace: 'eduspry-auth-rl-' } : {}),
     errorResponseBuilder: (_request, context) =>
       tooManyRequests(

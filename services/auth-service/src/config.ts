@@ -24,6 +24,12 @@ export const AuthConfig = Type.Object({
    * whole school often shares one public IP; per-account lockout does the fine-grained work.
    */
   AUTH_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 300 }),
+  /**
+   * Comma-separated proxies (IPs, CIDRs, or `loopback`, `linklocal`, `uniquelocal`) whose
+   * X-Forwarded-For is believed: the api-gateway. Rate limits and the audit log use the client
+   * address it reports; from any other peer the header is ignored.
+   */
+  AUTH_TRUSTED_PROXIES: Type.String({ default: 'loopback' }),
   /** Set: rate-limit counters are shared through Redis; unset: in memory per instance. */
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /** Set: mail goes out over SMTP; unset: written as files to MAIL_OUTBOX_DIR. */

@@ -40,6 +40,28 @@ test('sign-in, registration and reset are rate limited per IP with 429 problem+j
   assert.equal((await h.app.inject({ ...signup, remoteAddress: '10.0.0.4' })).statusCode, 429);
 });
 
+test('behind a trusted proxy the forwarded client address is limited; from other peers the header is ignored', async () => {
+  const { tenant, student } = await createWorld(h.admin);
+  const attempt = (remoteAddress: string, forwardedFor: string) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/token?grant_type=password',
+      payload: { tenant: tenant.slug, email: student.email, password: PASSWORD },
+      remoteAddress,
+      headers: { 'x-forwarded-for': forwardedFor },
+    });
+  // The gateway on loopback forwards two schools: each has its own budget.
+  for (let i = 0; i < 5; i++) assert.equal((await attempt('127.0.0.1', '203.0.113.1')).statusCode, 200);
+  assert.equal((await attempt('127.0.0.1', '203.0.113.1')).statusCode, 429);
+  assert.equal((await attempt('127.0.0.1', '203.0.113.2')).statusCode, 200);
+  // A client cannot dodge the limit by inventing X-Forwarded-For.
+  for (let i = 0; i < 5; i++) await attempt('198.51.100.7', `192.0.2.${i}`);
+  assert.equal((await attempt('198.51.100.7', '192.0.2.99')).statusCode, 429);
+  const [audit] = await h.admin`select ip from identity.audit_events
+    where tenant_id = ${tenant.id} and action = 'sign_in.succeeded' order by id limit 1`;
+  assert.equal(audit?.ip, '203.0.113.1', 'the audit log names the client, not the gateway');
+});
+
 test('"no such user" takes about as long as "wrong password"', async () => {
   const { tenant, student } = await createWorld(h.admin);
   const time = async (email: string, ip: string) => {

@@ -45,7 +45,7 @@ export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, Problem]));
 
 export function meta(request: FastifyRequest): RequestMeta {
-  return { ip: request.ip, userAgent: request.headers['user-agent'] };
+  return { ip: request.clientIp, userAgent: request.headers['user-agent'] };
 }
 
 /** A 400 naming the field, for fields one grant type needs and another does not. */
