@@ -1,3 +1,4 @@
+import '@eduspry/common/telemetry-register';
 import { createTokenVerifier, runService } from '@eduspry/common';
 import { createLogger } from '@eduspry/logging';
 import { Redis } from 'ioredis';
