@@ -23,10 +23,6 @@ export async function wellKnownRoutes(app: ServiceApp, { ctx }: { ctx: AuthConte
         issuer: ctx.issuer,
         jwks_uri: `${base}/.well-known/jwks.json`,
         token_endpoint: `${base}/token`,
-        userinfo_endpoint: `${base}/user`,
-        revocation_endpoint: `${base}/logout`,
-        authorization_endpoint: `${base}/authorize`,
-        response_types_supported: ['code'],
         grant_types_supported: ['password', 'refresh_token'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: [alg],
@@ -44,7 +40,6 @@ export async function wellKnownRoutes(app: ServiceApp, { ctx }: { ctx: AuthConte
           'user_metadata',
           'session_id',
         ],
-        code_challenge_methods_supported: ['S256'],
       };
     },
   );
