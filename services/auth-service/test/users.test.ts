@@ -516,6 +516,13 @@ test('deactivating a user ends their sessions and sign-ins, and emits user_deact
   );
   const [event] = await outboxEvents(h.admin, tenant.id);
   assert.equal(event?.event_type, 'user.authentication.user_deactivated');
+  const back = await h.app.inject({
+    method: 'POST',
+    url: `/tenants/${tenant.id}/users/${student.id}/reactivate`,
+    headers: bearer(adminToken),
+  });
+  assert.equal(back.json().status, 'active');
+  assert.equal((await signIn(h.app, tenant.slug, student.email)).statusCode, 200);
   const audit = await h.app.inject({
     url: `/tenants/${tenant.id}/audit-events?action=user.deactivated`,
     headers: bearer(adminToken),

@@ -166,3 +166,33 @@ export async function deactivateUser(
   });
   return publicUser(user);
 }
+
+/** Undoes a deactivation: the user may sign in again (their old sessions stay ended). */
+export async function reactivateUser(
+  ctx: AuthContext,
+  claims: TenantClaims,
+  tenantId: string,
+  userId: string,
+  meta: RequestMeta,
+): Promise<PublicUser> {
+  assertTenantAdmin(claims, tenantId);
+  const user = await withTenant(ctx.sql, claims, async (tx) => {
+    const before = await findUserById(tx, tenantId, userId);
+    if (!before) throw notFound('No such user');
+    assertMayAssign(claims, before.roles, before.roles);
+    if (before.status !== 'deactivated') return before;
+    // An invited user who never chose a password goes back to invited, not active.
+    const after = (await updateUser(tx, tenantId, userId, {
+      status: before.password_hash ? 'active' : 'invited',
+    }))!;
+    await insertAuditEvent(tx, {
+      tenantId,
+      action: 'user.reactivated',
+      actorId: claims.sub,
+      subjectId: userId,
+      ip: meta.ip,
+    });
+    return after;
+  });
+  return publicUser(user);
+}

@@ -1,7 +1,14 @@
 import { requireUser, type ServiceApp } from '@eduspry/common';
 import { Type } from 'typebox';
 import type { AuthContext } from '../domain/context.ts';
-import { changeRoles, deactivateUser, getUser, inviteUser, listUsers } from '../domain/users.ts';
+import {
+  changeRoles,
+  deactivateUser,
+  getUser,
+  inviteUser,
+  listUsers,
+  reactivateUser,
+} from '../domain/users.ts';
 import { Email, errors, meta, Page, RoleName, Roles, User, Uuid } from './schemas.ts';
 
 const TenantParams = Type.Object({ tenantId: Uuid });
@@ -118,6 +125,26 @@ export async function userRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext })
     },
     async (request) =>
       deactivateUser(
+        ctx,
+        await requireUser(request),
+        request.params.tenantId,
+        request.params.userId,
+        meta(request),
+      ),
+  );
+
+  app.post(
+    '/tenants/:tenantId/users/:userId/reactivate',
+    {
+      schema: {
+        summary: 'Reactivate a deactivated user: they may sign in again',
+        security,
+        params: UserParams,
+        response: { 200: User, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) =>
+      reactivateUser(
         ctx,
         await requireUser(request),
         request.params.tenantId,
