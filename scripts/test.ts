@@ -4,16 +4,25 @@ import { spawn } from 'node:child_process';
 import { describeStartupError } from '@eduspry/common';
 import { type FreshDatabase, prepareFreshDatabase, ROOT } from './lib/database.ts';
 
-const DEFAULT_PATTERNS = ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'scripts/test/**/*.test.ts'];
+const DEFAULT_PATTERNS = [
+  'packages/*/test/**/*.test.ts',
+  'services/*/test/**/*.test.ts',
+  'apps/*/test/**/*.test.ts',
+  'scripts/test/**/*.test.ts',
+];
 const patterns = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_PATTERNS;
 
 let database: FreshDatabase | undefined;
 let exitCode = 1;
 try {
   database = await prepareFreshDatabase('test', process.env.DATABASE_URL || undefined);
-  console.log(`tests use ${database.description}${process.env.DATABASE_URL ? '' : '; set DATABASE_URL to use another'}`);
+  console.log(
+    `tests use ${database.description}${process.env.DATABASE_URL ? '' : '; set DATABASE_URL to use another'}`,
+  );
   if (!process.env.KAFKA_BROKERS) {
-    console.log('KAFKA_BROKERS is not set: tests that need Kafka are skipped (npm run kafka:start to run them)');
+    console.log(
+      'KAFKA_BROKERS is not set: tests that need Kafka are skipped (npm run kafka:start to run them)',
+    );
   }
   const env = { ...process.env, NODE_ENV: 'test', ...database.env };
   const concurrency = process.env.TEST_CONCURRENCY ?? '2';

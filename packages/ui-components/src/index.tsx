@@ -52,9 +52,12 @@ export function TextField({
   autoComplete,
   hint,
   multiline,
+  id: givenId,
 }: {
   label: string;
   name: string;
+  /** Needed when two fields of one page share a name (two forms). */
+  id?: string;
   type?: string;
   required?: boolean;
   defaultValue?: string;
@@ -62,7 +65,7 @@ export function TextField({
   hint?: string;
   multiline?: boolean;
 }) {
-  const id = `field-${name}`;
+  const id = givenId ?? `field-${name}`;
   return (
     <div className="ui-field">
       <label htmlFor={id}>
@@ -95,15 +98,17 @@ export function Checkbox({
   label,
   name,
   defaultChecked,
+  id = `check-${name}`,
 }: {
   label: string;
   name: string;
   defaultChecked?: boolean;
+  id?: string;
 }) {
   return (
     <div className="ui-check">
-      <input id={`check-${name}`} name={name} type="checkbox" defaultChecked={defaultChecked} />
-      <label htmlFor={`check-${name}`}>{label}</label>
+      <input id={id} name={name} type="checkbox" defaultChecked={defaultChecked} />
+      <label htmlFor={id}>{label}</label>
     </div>
   );
 }

@@ -74,7 +74,9 @@ export default async function CoursePage({
         {course.term ? ` · ${course.term}` : ''} · <Badge>{course.state}</Badge>
       </p>
       {course.description ? <p>{course.description}</p> : null}
-      {course.progress ? <ProgressBar percent={course.progress.percent} label="Course progress" /> : null}
+      {course.progress && course.myEnrollment?.role === 'student' ? (
+        <ProgressBar percent={course.progress.percent} label="Course progress" />
+      ) : null}
       {!course.myEnrollment && course.selfEnrollment && course.state === 'published' ? (
         <form action={enroll}>
           <input type="hidden" name="courseId" value={course.id} />
@@ -100,8 +102,8 @@ export default async function CoursePage({
           <div className="row">
             <form action={addModule} aria-label="Add a module">
               <input type="hidden" name="courseId" value={course.id} />
-              <TextField label="New module title" name="title" required />
-              <Checkbox label="Published" name="published" defaultChecked />
+              <TextField label="New module title" name="title" id="module-title" required />
+              <Checkbox label="Published" name="published" id="module-published" defaultChecked />
               <Button variant="secondary">Add module</Button>
             </form>
             {modules.length ? (
@@ -120,9 +122,14 @@ export default async function CoursePage({
                     { value: 'link', label: 'Link' },
                   ]}
                 />
-                <TextField label="Item title" name="title" required />
-                <TextField label="Content (text, or the URL of a link)" name="content" multiline />
-                <Checkbox label="Published" name="published" defaultChecked />
+                <TextField label="Item title" name="title" id="item-title" required />
+                <TextField
+                  label="Content (text, or the URL of a link)"
+                  name="content"
+                  id="item-content"
+                  multiline
+                />
+                <Checkbox label="Published" name="published" id="item-published" defaultChecked />
                 <Button variant="secondary">Add item</Button>
               </form>
             ) : null}
