@@ -73,3 +73,62 @@ test('one trace follows a request from one service over HTTP into another and it
     await downstream.close();
   }
 });
+
+test("a gRPC call continues the caller's trace on the server", async () => {
+  const grpc = await import('@grpc/grpc-js');
+  const { SpanKind, trace } = await import('@opentelemetry/api');
+  const identity = (value: Buffer) => value;
+  const definition = {
+    ping: {
+      path: '/eduspry.test.Echo/Ping',
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+    },
+  } satisfies import('@grpc/grpc-js').ServiceDefinition;
+  let serverTraceId: string | undefined;
+  const server = new grpc.Server();
+  server.addService(definition, {
+    ping: (call: { request: Buffer }, callback: (error: null, value: Buffer) => void) => {
+      serverTraceId = trace.getActiveSpan()?.spanContext().traceId;
+      callback(null, call.request);
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  const Client = grpc.makeGenericClientConstructor(definition, 'Echo');
+  const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as {
+    ping(request: Buffer, callback: (error: Error | null, value: Buffer) => void): void;
+    close(): void;
+  };
+  const tracer = trace.getTracer('tracing-test');
+  try {
+    const callerTraceId = await tracer.startActiveSpan('caller', async (span) => {
+      const reply = await new Promise<Buffer>((resolve, reject) =>
+        client.ping(Buffer.from('hi'), (error, value) => (error ? reject(error) : resolve(value))),
+      );
+      assert.equal(reply.toString(), 'hi');
+      span.end();
+      return span.spanContext().traceId;
+    });
+    assert.equal(serverTraceId, callerTraceId, "the server handler ran in the caller's trace");
+    const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === callerTraceId);
+    assert.ok(
+      spans.some((span) => span.kind === SpanKind.SERVER && /Ping/.test(span.name)),
+      'a gRPC server span',
+    );
+    assert.ok(
+      spans.some((span) => span.kind === SpanKind.CLIENT && /Ping/.test(span.name)),
+      'a gRPC client span',
+    );
+  } finally {
+    client.close();
+    server.forceShutdown();
+  }
+});
