@@ -12,6 +12,7 @@ import { structureRoutes } from './routes/structure.ts';
 export interface CourseDeps {
   sql: Sql;
   events: CourseEvents;
+  /** Verifies bearer tokens against auth-service's keys (tests pass one over a test key pair). */
   authenticate: Authenticate;
   logger?: Logger;
 }

@@ -1,50 +1,44 @@
-import { type TenantClaims, unauthorized } from '@eduspry/common';
-import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+import {
+  bearerToken,
+  createTokenVerifier,
+  type TenantClaims,
+  type TokenVerifier,
+  unauthorized,
+} from '@eduspry/common';
+import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 
-/** Turns an `Authorization` header value into the claims a request runs under, or throws 401. */
+/** Turns an `Authorization` header value into the claims a call runs under, or throws 401. */
 export type Authenticate = (authorization: string | undefined) => Promise<TenantClaims>;
 
 export interface AuthenticatorOptions {
-  /** The auth-service JWKS URL, or a key set (tests sign with their own key pair). */
+  /** auth-service's JWKS URL, or a key set (tests sign with their own key pair). */
   jwks: URL | JSONWebKeySet;
-  issuer?: string | undefined;
-  audience?: string | undefined;
+  issuer: string;
+  audience: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Verifies bearer tokens issued by auth-service against its JWKS (cached and refreshed by
- * jose). Replace with the shared helper of @eduspry/common once it exists: same signature.
+ * The platform's token verification (@eduspry/common's createTokenVerifier: JWKS, issuer,
+ * audience, asymmetric algorithms only) as one function both transports use, HTTP and gRPC.
  */
-export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
-  const keys =
-    options.jwks instanceof URL
-      ? createRemoteJWKSet(options.jwks, { timeoutDuration: 2000, cooldownDuration: 30_000 })
-      : createLocalJWKSet(options.jwks);
+export function createAuthenticator({ jwks, issuer, audience }: AuthenticatorOptions): Authenticate {
+  const verifier = createTokenVerifier(
+    jwks instanceof URL
+      ? { jwksUrl: jwks, issuer, audience }
+      : { getKey: createLocalJWKSet(jwks), issuer, audience },
+  );
+  return authenticatorFrom(verifier);
+}
+
+export function authenticatorFrom(verifier: TokenVerifier): Authenticate {
   return async (authorization) => {
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '');
-    if (!match) throw unauthorized();
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(match[1]!, keys, {
-        algorithms: ['EdDSA', 'ES256'],
-        ...(options.issuer ? { issuer: options.issuer } : {}),
-        ...(options.audience ? { audience: options.audience } : {}),
-      }));
-    } catch {
-      throw unauthorized('The bearer token is invalid or expired');
-    }
-    const metadata = payload.app_metadata as { tenant_id?: unknown; roles?: unknown } | undefined;
-    if (
-      typeof payload.sub !== 'string' ||
-      !UUID.test(payload.sub) ||
-      typeof metadata?.tenant_id !== 'string' ||
-      !UUID.test(metadata.tenant_id) ||
-      !Array.isArray(metadata.roles) ||
-      !metadata.roles.every((role) => typeof role === 'string')
-    )
-      throw unauthorized('The bearer token lacks tenant claims');
-    return { ...payload, role: 'authenticated' } as TenantClaims;
+    const token = bearerToken(authorization);
+    if (!token) throw unauthorized();
+    return verifier.verify(token);
   };
 }
+
+/** The same check in the shape the kit's requireUser() expects. */
+export const verifierFrom = (authenticate: Authenticate): TokenVerifier => ({
+  verify: (token) => authenticate(`Bearer ${token}`),
+});

@@ -36,10 +36,17 @@ await runService(
       port: config.GRPC_PORT,
     });
     logger.info({ port: grpc.port }, 'gRPC listening');
+    // Kafka when KAFKA_BROKERS is set, otherwise the Postgres event log.
+    const bus = createEventBus({ sql, service: 'course-service', logger });
+    const relay = startOutboxRelay({ sql, schema: 'course', bus, logger });
+    const subscription = await subscribeToUserRegistered(bus, outboxEvents);
     return {
       app,
       close: async () => {
         await grpc.close();
+        await subscription.stop();
+        await relay.stop();
+        await bus.close();
         await sql.end({ timeout: 5 });
       },
     };

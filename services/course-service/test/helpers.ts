@@ -2,7 +2,7 @@ import type { ServiceApp, Sql, TenantClaims } from '@eduspry/common';
 import { adminDb, claimsFor, createTestTenant, serviceDb, type TestTenant } from '@eduspry/common/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp } from '../src/app.ts';
-import { type Authenticate, createAuthenticator } from '../src/auth.ts';
+import { createAuthenticator } from '../src/auth.ts';
 import { outboxEvents } from '../src/events.ts';
 
 const ISSUER = 'https://auth.test.eduspry';
@@ -11,7 +11,7 @@ const keys = await generateKeyPair('ES256');
 const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'test-key', alg: 'ES256' };
 
 /** Verifies tokens the way production does, against a JWKS of a test key pair. */
-export const authenticate: Authenticate = createAuthenticator({
+export const authenticate = createAuthenticator({
   jwks: { keys: [jwk] },
   issuer: ISSUER,
   audience: AUDIENCE,

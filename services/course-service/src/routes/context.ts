@@ -1,7 +1,16 @@
-import { forbidden, notFound, type ServiceApp, type Sql, type TenantClaims, type Tx } from '@eduspry/common';
+import {
+  forbidden,
+  notFound,
+  requireUser,
+  type ServiceApp,
+  type Sql,
+  type TenantClaims,
+  type Tx,
+  useTokenVerifier,
+} from '@eduspry/common';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Authenticate } from '../auth.ts';
+import { type Authenticate, verifierFrom } from '../auth.ts';
 import { type CourseRow, findVisibleCourse, type Viewer } from '../db/courses.ts';
 import { isCourseStaff, isTenantAdmin } from '../domain/rules.ts';
 import type { CourseEvents } from '../events.ts';
@@ -12,20 +21,18 @@ export interface RouteDeps {
   authenticate: Authenticate;
 }
 
-const verified = new WeakMap<FastifyRequest, TenantClaims>();
-
 /** Every route of `app` runs under the caller's verified claims (401 otherwise); none is public. */
 export function requireAuthentication(app: ServiceApp, authenticate: Authenticate): void {
+  useTokenVerifier(app, verifierFrom(authenticate));
   app.addHook('onRequest', async (request) => {
-    verified.set(request, await authenticate(request.headers.authorization));
+    await requireUser(request);
   });
 }
 
 /** The claims the onRequest hook verified for this request. */
 export function claimsOf(request: FastifyRequest): TenantClaims {
-  const claims = verified.get(request);
-  if (!claims) throw new Error('requireAuthentication(app) was not called for this route');
-  return claims;
+  if (!request.claims) throw new Error('requireAuthentication(app) was not called for this route');
+  return request.claims;
 }
 
 export const viewerOf = (claims: TenantClaims): Viewer => ({
