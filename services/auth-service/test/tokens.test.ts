@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTokenVerifier } from '@eduspry/common';
-import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { KeyStore } from '../src/domain/signing-keys.ts';
 import { bearer, createUser, createWorld, type Harness, startAuth, tokensFor } from './helpers.ts';
 
@@ -125,13 +125,23 @@ test('key rotation: new tokens use the new key, old ones stay valid until the ov
   assert.equal((await h.app.inject({ url: '/user', headers: bearer(before) })).statusCode, 200);
   assert.equal((await h.app.inject({ url: '/user', headers: bearer(after) })).statusCode, 200);
 
-  // Once the overlap is over the old key is gone, and so is trust in what it signed.
-  await h.admin`update identity.signing_keys set published_until = now() - interval '1 second' where kid = ${oldKid!}`;
+  // Once a retired key's overlap is over it leaves the JWKS, and so does trust in what it signed.
+  // (A key of this test's own: the shared current key may be signing for other test files.)
+  const lapsed = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const lapsedKid = `lapsed-${Date.now()}`;
+  await h.admin`insert into identity.signing_keys (kid, alg, public_jwk, private_jwk, created_at, retired_at, published_until)
+    values (${lapsedKid}, 'EdDSA', ${h.admin.json((await exportJWK(lapsed.publicKey)) as never)}, 'unused',
+            now() - interval '1 day', now() - interval '1 hour', now() - interval '1 second')`;
+  const claims = decodeJwt(after);
+  const signedByLapsed = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'EdDSA', kid: lapsedKid })
+    .sign(lapsed.privateKey);
   const fresh = await startAuth({ AUTH_KEY_ENCRYPTION_SECRET: SECRET });
   try {
     const jwks = (await fresh.app.inject('/.well-known/jwks.json')).json();
-    assert.ok(!jwks.keys.some((k: { kid: string }) => k.kid === oldKid));
-    assert.equal((await fresh.app.inject({ url: '/user', headers: bearer(before) })).statusCode, 401);
+    assert.ok(!jwks.keys.some((k: { kid: string }) => k.kid === lapsedKid));
+    assert.equal((await fresh.app.inject({ url: '/user', headers: bearer(signedByLapsed) })).statusCode, 401);
+    assert.equal((await fresh.app.inject({ url: '/user', headers: bearer(before) })).statusCode, 200);
     assert.equal((await fresh.app.inject({ url: '/user', headers: bearer(after) })).statusCode, 200);
   } finally {
     await fresh.close();
