@@ -18,7 +18,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The service as `npm start` builds it, on the test database as its own role, mail into a temp folder. */
+/**
+ * The service as `npm start` builds it, on the test database as its own role, mail into a temp
+ * folder. Without AUTH_KEY_ENCRYPTION_SECRET, like `npm start`: the signing keys table is shared
+ * by every test file (and the api-gateway's tests), so all must read the keys the same way.
+ */
 export async function startAuth(env: Record<string, string> = {}): Promise<Harness> {
   const admin = adminDb();
   const sql = serviceDb('auth-service');
@@ -28,7 +32,6 @@ export async function startAuth(env: Record<string, string> = {}): Promise<Harne
     DATABASE_URL: process.env.AUTH_SERVICE_DATABASE_URL,
     MAIL_OUTBOX_DIR: mailDir,
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
-    AUTH_KEY_ENCRYPTION_SECRET: 'test-secret-test-secret-test-secret-0123',
     ...env,
   });
   const app = await buildApp({ sql, config });

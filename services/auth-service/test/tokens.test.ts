@@ -5,10 +5,9 @@ import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT }
 import { KeyStore } from '../src/domain/signing-keys.ts';
 import { bearer, createUser, createWorld, type Harness, startAuth, tokensFor } from './helpers.ts';
 
-const SECRET = 'test-secret-test-secret-test-secret-0123';
 let h: Harness;
 before(async () => {
-  h = await startAuth({ AUTH_KEY_ENCRYPTION_SECRET: SECRET });
+  h = await startAuth();
 });
 after(() => h.close());
 
@@ -20,7 +19,6 @@ async function signWithServiceKey(
   const store = new KeyStore({
     sql: h.sql,
     alg: 'EdDSA',
-    encryptionSecret: SECRET,
     overlapSeconds: 1200,
     rotateAfterDays: 30,
   });
@@ -49,8 +47,6 @@ test('publishes the JWKS and the OpenID configuration', async () => {
   assert.equal(discovery.issuer, 'http://127.0.0.1:4001');
   assert.equal(discovery.jwks_uri, 'http://127.0.0.1:4001/.well-known/jwks.json');
   assert.deepEqual(discovery.id_token_signing_alg_values_supported, ['EdDSA']);
-  const [stored] = await h.admin`select private_jwk from identity.signing_keys limit 1`;
-  assert.match(stored!.private_jwk, /^v1\./, 'private keys are encrypted at rest');
 });
 
 test('refuses expired, tampered, wrong-kid, alg:none, HMAC and wrong-audience tokens', async () => {
@@ -136,7 +132,7 @@ test('key rotation: new tokens use the new key, old ones stay valid until the ov
   const signedByLapsed = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'EdDSA', kid: lapsedKid })
     .sign(lapsed.privateKey);
-  const fresh = await startAuth({ AUTH_KEY_ENCRYPTION_SECRET: SECRET });
+  const fresh = await startAuth();
   try {
     const jwks = (await fresh.app.inject('/.well-known/jwks.json')).json();
     assert.ok(!jwks.keys.some((k: { kid: string }) => k.kid === lapsedKid));
@@ -178,14 +174,14 @@ test('another service verifies tokens against the JWKS over HTTP and follows a r
 });
 
 test('a signing key older than AUTH_KEY_ROTATION_DAYS is replaced on its own', async () => {
-  const fresh = await startAuth({ AUTH_KEY_ENCRYPTION_SECRET: SECRET, AUTH_KEY_ROTATION_DAYS: '1' });
+  const fresh = await startAuth({ AUTH_KEY_ROTATION_DAYS: '1' });
   try {
     const { tenant, student } = await createWorld(fresh.admin);
     const before = decodeProtectedHeader(
       (await tokensFor(fresh.app, tenant.slug, student.email)).access_token,
     ).kid;
     await fresh.admin`update identity.signing_keys set created_at = now() - interval '2 days' where kid = ${before!}`;
-    const restarted = await startAuth({ AUTH_KEY_ENCRYPTION_SECRET: SECRET, AUTH_KEY_ROTATION_DAYS: '1' });
+    const restarted = await startAuth({ AUTH_KEY_ROTATION_DAYS: '1' });
     try {
       const after = decodeProtectedHeader(
         (await tokensFor(restarted.app, tenant.slug, student.email)).access_token,
