@@ -1,3 +1,4 @@
+import '@eduspry/common/telemetry-register';
 import { createDb, runService } from '@eduspry/common';
 import { createEventBus, startOutboxRelay } from '@eduspry/event-bus';
 import { createLogger } from '@eduspry/logging';
