@@ -46,10 +46,13 @@ export function startTelemetry(
   const spanProcessors: SpanProcessor[] = [...extraProcessors];
   // The exporter reads OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout) itself; the protocol is
   // http/protobuf (the OTLP default) unless OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL says http/json.
-  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
+  const protocol =
+    env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
   if (endpoint)
     spanProcessors.push(
-      new BatchSpanProcessor(protocol === 'http/json' ? new OTLPJsonTraceExporter() : new OTLPTraceExporter()),
+      new BatchSpanProcessor(
+        protocol === 'http/json' ? new OTLPJsonTraceExporter() : new OTLPTraceExporter(),
+      ),
     );
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
