@@ -159,6 +159,23 @@ test('a user of another tenant cannot find or open the course', { skip }, async 
   await page.close();
 });
 
+test('a tenant admin invites a user and sees them listed as invited', { skip }, async () => {
+  const tenantAdmin = await user(tenant, ['tenant_admin'], 'Ada Admin');
+  const page = await signIn(tenantAdmin, '5-admin');
+  await page.getByRole('link', { name: 'Users' }).click();
+  const email = `invitee-${randomUUID().slice(0, 6)}@browser.test`;
+  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Ivy Invitee');
+  await page.getByLabel('Role').selectOption('instructor');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await page.getByText('Invitation sent.').waitFor();
+  const row = page.getByRole('row', { name: new RegExp(email) });
+  await row.waitFor();
+  assert.match(await row.innerText(), /instructor\s+invited/);
+  await shot(page, '5-admin-users');
+  await page.close();
+});
+
 test('the dashboard is interactive in under 1.5 s and ships under 200 kB of gzipped JavaScript', {
   skip,
 }, async () => {
