@@ -103,7 +103,11 @@ test('npm start runs the platform, stops cleanly on Ctrl-C, and keeps its data f
     DATABASE_URL: '',
     NODE_ENV: 'development',
   };
-  for (const entry of PLATFORM) env[`${envPrefix(entry.name)}_PORT`] = String(await freePort());
+  for (const entry of PLATFORM) {
+    env[`${envPrefix(entry.name)}_PORT`] = String(await freePort());
+    // A running `npm start` on this machine holds the default gRPC ports too.
+    if (entry.grpcPort) env[`${envPrefix(entry.name)}_GRPC_PORT`] = String(await freePort());
+  }
   try {
     const first = run(['scripts/start.ts'], env);
     await waitFor(async () => /EduSpry ready/.test(await output(first)), 60_000);
