@@ -139,6 +139,34 @@ test('CheckAccess never reveals another tenant’s course', async () => {
   assert.equal(enrollment.error?.code, grpc.status.NOT_FOUND);
 });
 
+test('over gRPC too, drafts do not exist for students and a full course only waitlists', async () => {
+  const teacher = await h.user(['instructor']);
+  const draft = await h.call(teacher, 'POST', '/courses', { code: `G-${Date.now()}`, title: 'Draft' });
+  const student = await h.user();
+  assert.equal(
+    (await rpc('CheckAccess', student, { course_id: draft.body.id })).error?.code,
+    grpc.status.NOT_FOUND,
+  );
+  assert.deepEqual((await rpc('CheckAccess', teacher, { course_id: draft.body.id })).response, {
+    allowed: true,
+    reason: 'staff',
+  });
+
+  const { course } = await publishedCourse(h, { capacity: 1 });
+  const [first, second] = [await h.user(), await h.user()];
+  await h.call(first, 'POST', `/courses/${course.id}/enrollments`, {});
+  await h.call(second, 'POST', `/courses/${course.id}/enrollments`, {});
+  assert.deepEqual((await rpc('CheckAccess', first, { course_id: course.id })).response, {
+    allowed: true,
+    reason: 'enrolled',
+  });
+  assert.deepEqual((await rpc('CheckAccess', second, { course_id: course.id })).response, {
+    allowed: false,
+    reason: 'waitlisted',
+  });
+  assert.equal((await rpc('GetEnrollment', second, { course_id: course.id })).response.status, 'waitlisted');
+});
+
 test('GetEnrollment returns the caller’s enrolment, or NOT_FOUND', async () => {
   const { course, student, teacher } = await lockedCourse();
   const mine = await rpc('GetEnrollment', student, { course_id: course.id });
