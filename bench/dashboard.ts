@@ -107,14 +107,21 @@ try {
     );
   };
 
+  // Two alternating rounds, best of each: on a shared machine the order of runs (warmer JIT,
+  // a neighbour's load) otherwise decides more than the gateway does.
   const results: Record<string, Awaited<ReturnType<typeof closedLoop>>> = {};
-  for (const [name, run] of [
+  const runs = [
     ['gateway', viaGateway],
     ['direct', direct],
     ['directPerCourse', directPerCourse],
-  ] as const) {
-    await closedLoop(run, 1); // warm-up (JIT, pools, JWKS)
-    results[name] = await closedLoop(run, DURATION);
+  ] as const;
+  for (const [, run] of runs) await closedLoop(run, 1); // warm-up (JIT, pools, JWKS)
+  for (let round = 0; round < 2; round++) {
+    for (const [name, run] of round ? [...runs].reverse() : runs) {
+      const result = await closedLoop(run, DURATION);
+      if (!results[name] || result.dashboardsPerSecond > results[name].dashboardsPerSecond)
+        results[name] = result;
+    }
   }
   report({
     benchmark: 'dashboard',
