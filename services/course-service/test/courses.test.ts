@@ -167,3 +167,12 @@ test('bad input gets a clear 4xx and changes nothing', async () => {
   assert.equal((await h.call(teacher, 'POST', '/courses', { code, title: 'x' })).status, 201);
   assert.equal((await h.call(teacher, 'POST', '/courses', { code, title: 'y' })).status, 409);
 });
+
+test('the OpenAPI document describes every route, including the CSV upload', async () => {
+  const response = await h.app.inject('/openapi.json');
+  assert.equal(response.statusCode, 200);
+  const paths = Object.keys(response.json().paths);
+  for (const path of ['/courses', '/courses/{courseId}/modules/{moduleId}', '/enrollments/bulk'])
+    assert.ok(paths.includes(path), `${path} missing from ${paths.join(', ')}`);
+  assert.ok(response.json().paths['/enrollments/bulk'].post.requestBody.content['text/csv']);
+});
