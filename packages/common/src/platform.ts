@@ -19,10 +19,22 @@ export interface PlatformProcess {
   readyPath?: string;
   /** An app for people (opened in a browser) rather than an API: listed without `/docs`. */
   app?: boolean;
+  /**
+   * Secret variables `npm start` generates once per machine, keeps in its git-ignored data
+   * folder and hands to this process only (production sets them from its secret store).
+   */
+  secrets?: readonly string[];
 }
 
 export const PLATFORM: readonly PlatformProcess[] = [
-  { name: 'auth-service', dir: 'services/auth-service', port: 4001, main: 'src/main.ts', database: true },
+  {
+    name: 'auth-service',
+    dir: 'services/auth-service',
+    port: 4001,
+    main: 'src/main.ts',
+    database: true,
+    secrets: ['AUTH_KEY_ENCRYPTION_SECRET'],
+  },
   {
     name: 'course-service',
     dir: 'services/course-service',
