@@ -2,7 +2,7 @@
 // service connection and once inside withTenant (transaction + claims + SET ROLE → RLS),
 // over 100k courses across 50 tenants.
 import { randomUUID } from 'node:crypto';
-import { createDb, type Sql, withTenant } from '@eduspry/common';
+import { createDb, withTenant } from '@eduspry/common';
 import { claimsFor } from '@eduspry/common/testing';
 import { DURATION, ratio, report } from './lib/measure.ts';
 
@@ -11,7 +11,10 @@ const PER_TENANT = 2000;
 const CONCURRENCY = 8;
 
 const admin = createDb(process.env.DATABASE_URL!, { applicationName: 'bench-rls-setup', max: 1 });
-const service = createDb(process.env.COURSE_SERVICE_DATABASE_URL!, { applicationName: 'bench-rls', max: CONCURRENCY });
+const service = createDb(process.env.COURSE_SERVICE_DATABASE_URL!, {
+  applicationName: 'bench-rls',
+  max: CONCURRENCY,
+});
 const tenants = Array.from({ length: TENANTS }, () => randomUUID());
 await admin`
   insert into course.courses (tenant_id, code, title, state)
@@ -25,8 +28,10 @@ type Read = (tenant: string, code: string) => Promise<unknown>;
 const plain: Read = (tenant, code) =>
   service`select id, code, title from course.courses where tenant_id = ${tenant} and code = ${code}`;
 const scoped: Read = (tenant, code) =>
-  withTenant(service, claimsFor(tenant), (tx) =>
-    tx`select id, code, title from course.courses where tenant_id = ${tenant} and code = ${code}`,
+  withTenant(
+    service,
+    claimsFor(tenant),
+    (tx) => tx`select id, code, title from course.courses where tenant_id = ${tenant} and code = ${code}`,
   );
 
 async function measure(read: Read, seconds: number): Promise<number> {

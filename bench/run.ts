@@ -7,7 +7,9 @@ import { createInterface } from 'node:readline';
 import { prepareFreshDatabase, ROOT } from '../scripts/lib/database.ts';
 
 const BENCH_DIR = join(ROOT, 'bench');
-const all = (await readdir(BENCH_DIR)).filter((file) => file.endsWith('.ts') && file !== 'run.ts').map((file) => file.slice(0, -3));
+const all = (await readdir(BENCH_DIR))
+  .filter((file) => file.endsWith('.ts') && file !== 'run.ts')
+  .map((file) => file.slice(0, -3));
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !all.includes(name));
 if (unknown.length) {

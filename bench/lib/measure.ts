@@ -19,7 +19,12 @@ export interface HttpResult {
 
 export async function loadHttp(
   url: string,
-  options: { connections?: number; duration?: number; headers?: Record<string, string>; overallRate?: number } = {},
+  options: {
+    connections?: number;
+    duration?: number;
+    headers?: Record<string, string>;
+    overallRate?: number;
+  } = {},
 ): Promise<HttpResult> {
   const result = await autocannon({
     url,
@@ -41,7 +46,11 @@ export async function loadHttp(
  * Runs `module` in a child process (so the load generator and the server do not share an
  * event loop) and resolves with its port once it sends `{ port }` over IPC.
  */
-export async function serveInChild(module: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env) {
+export async function serveInChild(
+  module: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+) {
   const child: ChildProcess = fork(module, args, { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));

@@ -198,8 +198,11 @@ export async function prepareFreshDatabase(purpose: string, adminUrl?: string): 
     await migrateDatabase(url);
     const { urls } = await provisionServiceRoles(url);
     const env: Record<string, string> = { DATABASE_URL: url };
-    for (const [service, serviceUrl] of Object.entries(urls)) env[`${envPrefix(service)}_DATABASE_URL`] = serviceUrl;
-    const where = cluster ? `an embedded PostgreSQL (${new URL(admin).host})` : `PostgreSQL at ${new URL(admin).host}`;
+    for (const [service, serviceUrl] of Object.entries(urls))
+      env[`${envPrefix(service)}_DATABASE_URL`] = serviceUrl;
+    const where = cluster
+      ? `an embedded PostgreSQL (${new URL(admin).host})`
+      : `PostgreSQL at ${new URL(admin).host}`;
     return { env, description: `${where}, database ${database}`, dispose };
   } catch (error) {
     await dispose();

@@ -35,7 +35,9 @@ before(async () => {
       await admin`insert into course.courses (tenant_id, code, title, state) values (${tenant.id}, ${code}, ${`Course ${code}`}, 'published')`;
     }
   }
-  [{ id: courseOfB }] = await admin<[{ id: string }]>`select id from course.courses where tenant_id = ${tenantB.id}`;
+  [{ id: courseOfB }] = await admin<
+    [{ id: string }]
+  >`select id from course.courses where tenant_id = ${tenantB.id}`;
 });
 
 after(async () => {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Tx } from '@eduspry/common';
 import { adminDb, createTestTenant } from '@eduspry/common/testing';
 import { type EventEnvelope, EventValidationError } from '@eduspry/contracts';
-import { appendToOutbox, createEventBus, type EventBus, startOutboxRelay } from '@eduspry/event-bus';
+import { appendToOutbox, createEventBus, startOutboxRelay } from '@eduspry/event-bus';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { Registry } from 'prom-client';
