@@ -119,6 +119,21 @@ begin
 end
 $$;
 
+-- The services and the schema each owns: the one list later migrations iterate over.
+create table if not exists eduspry.services (
+  schema_name name primary key,
+  role_name name not null unique
+);
+insert into eduspry.services (schema_name, role_name) values
+  ('identity', 'auth_service'),
+  ('course', 'course_service'),
+  ('content', 'content_service'),
+  ('assessment', 'assessment_service'),
+  ('logging', 'logging_service'),
+  ('analytics', 'analytics_service'),
+  ('notification', 'notification_service')
+on conflict do nothing;
+
 -- One schema and one login-capable role per service. Roles are created without a
 -- password: deployment sets LOGIN and a password (npm start generates one per machine).
 -- NOINHERIT: acting as `authenticated` needs an explicit SET ROLE inside a transaction.
@@ -126,16 +141,7 @@ do $$
 declare
   service record;
 begin
-  for service in
-    select * from (values
-      ('identity', 'auth_service'),
-      ('course', 'course_service'),
-      ('content', 'content_service'),
-      ('assessment', 'assessment_service'),
-      ('logging', 'logging_service'),
-      ('analytics', 'analytics_service'),
-      ('notification', 'notification_service')
-    ) as s(schema_name, role_name)
+  for service in select schema_name, role_name from eduspry.services
   loop
     if not exists (select 1 from pg_roles where rolname = service.role_name) then
       execute format('create role %I nologin noinherit', service.role_name);

@@ -24,16 +24,7 @@ do $$
 declare
   service record;
 begin
-  for service in
-    select * from (values
-      ('identity', 'auth_service'),
-      ('course', 'course_service'),
-      ('content', 'content_service'),
-      ('assessment', 'assessment_service'),
-      ('logging', 'logging_service'),
-      ('analytics', 'analytics_service'),
-      ('notification', 'notification_service')
-    ) as s(schema_name, role_name)
+  for service in select schema_name, role_name from eduspry.services
   loop
     execute format($sql$
       create table %1$I.outbox (

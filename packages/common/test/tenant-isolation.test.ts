@@ -4,16 +4,6 @@ import { after, before, test } from 'node:test';
 import { type Sql, type TenantClaims, withTenant } from '../src/index.ts';
 import { adminDb, claimsFor, createTestTenant, serviceDb, type TestTenant } from '../src/testing.ts';
 
-const SERVICE_SCHEMAS = [
-  'identity',
-  'course',
-  'content',
-  'assessment',
-  'logging',
-  'analytics',
-  'notification',
-];
-
 let admin: Sql;
 let courseService: Sql;
 let authService: Sql;
@@ -179,7 +169,7 @@ test('every table in a service schema has RLS enabled and at least one policy', 
     select format('%I.%I', n.nspname, c.relname) as table, c.relrowsecurity as rls,
            (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname in ${admin(SERVICE_SCHEMAS)} and c.relkind in ('r', 'p')
+    where n.nspname in (select schema_name from eduspry.services) and c.relkind in ('r', 'p')
       and not c.relispartition
       and (not c.relrowsecurity or not exists (select 1 from pg_policy p where p.polrelid = c.oid))`;
   assert.deepEqual(
@@ -189,7 +179,7 @@ test('every table in a service schema has RLS enabled and at least one policy', 
   );
   const [{ count }] = await admin<[{ count: number }]>`
     select count(*)::int as count from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname in ${admin(SERVICE_SCHEMAS)} and c.relkind in ('r', 'p')`;
+    where n.nspname in (select schema_name from eduspry.services) and c.relkind in ('r', 'p')`;
   assert.ok(count >= 4, 'the check must look at real tables');
 });
 
@@ -198,7 +188,7 @@ test('tenant-owned tables index tenant_id so the policy filter is cheap', async 
     select format('%I.%I', n.nspname, c.relname) as table
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-    where n.nspname in ${admin(SERVICE_SCHEMAS)} and c.relkind in ('r', 'p') and not c.relispartition
+    where n.nspname in (select schema_name from eduspry.services) and c.relkind in ('r', 'p') and not c.relispartition
       and not exists (
         select 1 from pg_index i where i.indrelid = c.oid and i.indkey[0] = a.attnum
       )`;
