@@ -99,7 +99,7 @@ try {
   const rows = PLATFORM.map((entry) => [
     entry.name,
     `http://127.0.0.1:${portOf(entry)}`,
-    entry.app ? '(open in a browser)' : entry.name === 'api-gateway' ? '/graphiql, /api/<service>/' : '/docs',
+    entry.docs ?? '/docs',
   ]);
   const webApp = PLATFORM.find((entry) => entry.name === 'web-app');
   process.stdout.write(

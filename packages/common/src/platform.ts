@@ -17,8 +17,8 @@ export interface PlatformProcess {
   grpcPort?: number;
   /** What the launcher polls until the process is ready (default `/ready`; apps have their own). */
   readyPath?: string;
-  /** An app for people (opened in a browser) rather than an API: listed without `/docs`. */
-  app?: boolean;
+  /** What `npm start` lists beside the URL (default `/docs`, the service's OpenAPI UI). */
+  docs?: string;
   /**
    * Secret variables `npm start` generates once per machine, keeps in its git-ignored data
    * folder and hands to this process only (production sets them from its secret store).
@@ -50,7 +50,14 @@ export const PLATFORM: readonly PlatformProcess[] = [
     main: 'src/main.ts',
     database: true,
   },
-  { name: 'api-gateway', dir: 'services/api-gateway', port: 4000, main: 'src/main.ts', database: false },
+  {
+    name: 'api-gateway',
+    dir: 'services/api-gateway',
+    port: 4000,
+    main: 'src/main.ts',
+    database: false,
+    docs: '/graphiql, /api/<service>/',
+  },
   {
     name: 'web-app',
     dir: 'apps/web-app',
@@ -58,7 +65,7 @@ export const PLATFORM: readonly PlatformProcess[] = [
     main: 'scripts/serve.ts',
     database: false,
     readyPath: '/api/ready',
-    app: true,
+    docs: '(open in a browser)',
   },
 ];
 
