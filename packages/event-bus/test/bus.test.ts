@@ -9,7 +9,7 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { Registry } from 'prom-client';
 import {
-  authServiceDb,
+  busTestDb,
   createEffectsTable,
   fillOutbox,
   numberedEvent,
@@ -19,7 +19,7 @@ import {
 } from './helpers.ts';
 
 const admin = adminDb();
-const sql = authServiceDb();
+const sql = busTestDb();
 before(async () => {
   // What the service's OpenTelemetry SDK does: keep the active context across awaits.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -50,7 +50,7 @@ const logger = {
 
 function recordEffect(group: string) {
   return async (event: EventEnvelope, tx: Tx) => {
-    await tx`insert into identity.event_bus_test_effects (consumer_group, event_id, key, seq)
+    await tx`insert into event_bus_test.effects (consumer_group, event_id, key, seq)
              values (${group}, ${event.eventId}, ${(event.data as { userId: string }).userId}, ${seqOf(event)})`;
   };
 }
@@ -58,7 +58,7 @@ function recordEffect(group: string) {
 async function effects(group: string) {
   const [row] = await admin<{ count: number; sum: number; distinct: number }[]>`
     select count(*)::int as count, coalesce(sum(seq), 0)::int as sum, count(distinct event_id)::int as distinct
-    from identity.event_bus_test_effects where consumer_group = ${group}`;
+    from event_bus_test.effects where consumer_group = ${group}`;
   return row!;
 }
 
@@ -67,7 +67,7 @@ async function keysOutOfOrder(group: string): Promise<string[]> {
   const rows = await admin<{ key: string }[]>`
     select key from (
       select key, seq, lag(seq) over (partition by key order by handled_order) as previous
-      from identity.event_bus_test_effects where consumer_group = ${group}
+      from event_bus_test.effects where consumer_group = ${group}
     ) handled where previous is not null and seq < previous group by key`;
   return rows.map((row) => row.key);
 }
@@ -75,7 +75,13 @@ async function keysOutOfOrder(group: string): Promise<string[]> {
 for (const adapter of ADAPTERS) {
   describe(`${adapter.kind} event bus`, { skip: adapter.skip }, () => {
     const newBus = (registry = new Registry()) =>
-      createEventBus({ sql, service: 'auth-service', kafkaBrokers: adapter.brokers, registry, logger });
+      createEventBus({
+        sql,
+        service: 'notification-service',
+        kafkaBrokers: adapter.brokers,
+        registry,
+        logger,
+      });
 
     test('is the adapter KAFKA_BROKERS selects', () => {
       assert.equal(newBus().kind, adapter.kind);
@@ -90,25 +96,33 @@ for (const adapter of ADAPTERS) {
       const traceparent = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;
       const event = numberedEvent(tenant.id, randomUUID(), 1);
       await sql.begin(async (tx) => {
-        await appendToOutbox(tx, { schema: 'identity', key: event.data.userId, event, topic });
-        await tx`update identity.outbox set headers = ${tx.json({ traceparent })} where event_id = ${event.eventId}`;
+        await appendToOutbox(tx, { schema: 'notification', key: event.data.userId, event, topic });
+        await tx`update notification.outbox set headers = ${tx.json({ traceparent })} where event_id = ${event.eventId}`;
       });
       const seen: { event: EventEnvelope; traceId?: string }[] = [];
       const subscription = await bus.subscribe({
         group,
         topics: [topic],
-        schema: 'identity',
+        schema: 'notification',
         handler: async (received, tx) => {
           seen.push({ event: received, traceId: trace.getActiveSpan()?.spanContext().traceId });
           await recordEffect(group)(received, tx);
         },
       });
-      const relay = startOutboxRelay({ sql, schema: 'identity', bus, logger, pollIntervalMs: 100, registry });
+      const relay = startOutboxRelay({
+        sql,
+        schema: 'notification',
+        bus,
+        logger,
+        pollIntervalMs: 100,
+        registry,
+      });
       try {
         await waitFor('the event to be handled', async () => seen.length === 1);
         assert.deepEqual(seen[0]?.event, event);
         assert.equal(seen[0]?.traceId, 'ab'.repeat(16), 'the consumer continues the producer trace');
-        const [row] = await admin`select published_at from identity.outbox where event_id = ${event.eventId}`;
+        const [row] =
+          await admin`select published_at from notification.outbox where event_id = ${event.eventId}`;
         assert.ok(row?.published_at, 'the relay marks the row sent');
       } finally {
         await relay.stop();
@@ -134,14 +148,14 @@ for (const adapter of ADAPTERS) {
       const events = await fillOutbox(sql, { tenantId: tenant.id, topic, count: KILL_TEST_EVENTS, keys: 50 });
       const published = async () => {
         const [row] = await admin<{ count: number }[]>`
-          select count(*)::int as count from identity.outbox where topic = ${topic} and published_at is not null`;
+          select count(*)::int as count from notification.outbox where topic = ${topic} and published_at is not null`;
         return row!.count;
       };
       // The consumer is down while the relay publishes; the relay is stopped midway and two
       // relays take over at once.
       const first = startOutboxRelay({
         sql,
-        schema: 'identity',
+        schema: 'notification',
         bus,
         logger,
         batchSize: 200,
@@ -152,7 +166,7 @@ for (const adapter of ADAPTERS) {
       const midway = await published();
       assert.ok(midway < KILL_TEST_EVENTS, 'the relay was stopped midway');
       const relays = [1, 2].map(() =>
-        startOutboxRelay({ sql, schema: 'identity', bus, logger, batchSize: 500, pollIntervalMs: 50 }),
+        startOutboxRelay({ sql, schema: 'notification', bus, logger, batchSize: 500, pollIntervalMs: 50 }),
       );
       await waitFor('every event to be published', async () => (await published()) === KILL_TEST_EVENTS);
       await Promise.all(relays.map((relay) => relay.stop()));
@@ -166,7 +180,7 @@ for (const adapter of ADAPTERS) {
       const consumer = await bus.subscribe({
         group,
         topics: [topic],
-        schema: 'identity',
+        schema: 'notification',
         handler: recordEffect(group),
       });
       await waitFor('some effects', async () => (await effects(group)).count >= 2000);
@@ -178,7 +192,7 @@ for (const adapter of ADAPTERS) {
       }
       const again = await Promise.all(
         [1, 2].map(() =>
-          bus.subscribe({ group, topics: [topic], schema: 'identity', handler: recordEffect(group) }),
+          bus.subscribe({ group, topics: [topic], schema: 'notification', handler: recordEffect(group) }),
         ),
       );
       try {
@@ -208,7 +222,7 @@ for (const adapter of ADAPTERS) {
       const subscription = await bus.subscribe({
         group,
         topics: [topic],
-        schema: 'identity',
+        schema: 'notification',
         retry: { maxAttempts: 3, initialDelayMs: 10 },
         handler: async (event, tx) => {
           if (event.eventId === poison.eventId && !healed) {
@@ -218,10 +232,10 @@ for (const adapter of ADAPTERS) {
           await recordEffect(group)(event, tx);
         },
       });
-      const relay = startOutboxRelay({ sql, schema: 'identity', bus, logger, pollIntervalMs: 50 });
+      const relay = startOutboxRelay({ sql, schema: 'notification', bus, logger, pollIntervalMs: 50 });
       try {
         await waitFor('the other events', async () => (await effects(group)).count === 9);
-        const [dead, ...more] = await bus.listDeadLetters({ schema: 'identity', group });
+        const [dead, ...more] = await bus.listDeadLetters({ schema: 'notification', group });
         assert.equal(more.length, 0);
         assert.equal(dead?.eventId, poison.eventId);
         assert.equal(dead?.attempts, 3);
@@ -230,10 +244,14 @@ for (const adapter of ADAPTERS) {
         assert.deepEqual(dead?.event, poison);
 
         healed = true;
-        await bus.replayDeadLetter({ schema: 'identity', id: dead!.id });
+        await bus.replayDeadLetter({ schema: 'notification', id: dead!.id });
         assert.equal((await effects(group)).count, 10);
-        assert.deepEqual(await bus.listDeadLetters({ schema: 'identity', group }), []);
-        const [replayed] = await bus.listDeadLetters({ schema: 'identity', group, includeReplayed: true });
+        assert.deepEqual(await bus.listDeadLetters({ schema: 'notification', group }), []);
+        const [replayed] = await bus.listDeadLetters({
+          schema: 'notification',
+          group,
+          includeReplayed: true,
+        });
         assert.ok(replayed?.replayedAt);
       } finally {
         await relay.stop();
@@ -260,7 +278,7 @@ for (const adapter of ADAPTERS) {
         const subscription = await bus.subscribe({
           group: `test-${randomUUID()}`,
           topics: [topic],
-          schema: 'identity',
+          schema: 'notification',
           handler: async (event) => {
             seen.push(event);
           },

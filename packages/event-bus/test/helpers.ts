@@ -4,17 +4,23 @@ import { createDb, type Sql } from '@eduspry/common';
 import { createEvent, type EventOf } from '@eduspry/contracts';
 import { appendAllToOutbox, type OutboxEntry } from '@eduspry/event-bus';
 
-/** auth-service's own role, with room for a relay, a consumer and its handler transactions. */
-export function authServiceDb(max = 8): Sql {
-  const url = process.env.AUTH_SERVICE_DATABASE_URL;
-  if (!url) throw new Error('AUTH_SERVICE_DATABASE_URL is not set: run the tests with `npm test`');
+/**
+ * The bus tests act as notification-service: no running service relays its outbox, so no
+ * other test file's relay can publish (and count) these tests' events in its stead.
+ * Its own role, with room for a relay, a consumer and its handler transactions.
+ */
+export function busTestDb(max = 8): Sql {
+  const url = process.env.NOTIFICATION_SERVICE_DATABASE_URL;
+  if (!url) throw new Error('NOTIFICATION_SERVICE_DATABASE_URL is not set: run the tests with `npm test`');
   return createDb(url, { applicationName: 'eduspry-test-event-bus', max });
 }
 
-/** A table in auth-service's schema where test handlers write their effect. */
+/** A table outside the service schemas (so the RLS check ignores it) where test handlers write their effect. */
 export async function createEffectsTable(admin: Sql): Promise<void> {
   await admin.unsafe(`
-    create table if not exists identity.event_bus_test_effects (
+    create schema if not exists event_bus_test;
+    grant usage on schema event_bus_test to notification_service;
+    create table if not exists event_bus_test.effects (
       consumer_group text not null,
       event_id uuid not null,
       key text not null,
@@ -22,7 +28,7 @@ export async function createEffectsTable(admin: Sql): Promise<void> {
       handled_order bigint generated always as identity,
       primary key (consumer_group, event_id)
     );
-    grant select, insert on identity.event_bus_test_effects to auth_service;`);
+    grant select, insert on event_bus_test.effects to notification_service;`);
 }
 
 export type Registered = EventOf<'user.authentication.user_registered'>;
@@ -64,7 +70,7 @@ export async function fillOutbox(
       const userId = users[seq % keys]!;
       const event = numberedEvent(tenantId, userId, seq);
       events.push(event);
-      entries.push({ schema: 'identity', key: userId, event, topic });
+      entries.push({ schema: 'notification', key: userId, event, topic });
     }
     await sql.begin((tx) => appendAllToOutbox(tx, entries));
   }
