@@ -20,9 +20,12 @@ interface ReceivedSpan {
 const FIXTURE = new URL('./fixtures/traced-service.ts', import.meta.url).pathname;
 const children: ChildProcess[] = [];
 const servers: Server[] = [];
-after(async () => {
+after(stopAll);
+
+/** Each test stops its processes when it ends, so no relay of one test outlives it into the next. */
+async function stopAll(): Promise<void> {
   await Promise.all(
-    children.map(
+    children.splice(0).map(
       (child) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null) return resolve();
@@ -35,8 +38,8 @@ after(async () => {
         }),
     ),
   );
-  for (const server of servers) server.close();
-});
+  for (const server of servers.splice(0)) server.close();
+}
 
 /** An OTLP/HTTP JSON receiver: what a collector or Jaeger would get. */
 async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[] }> {
@@ -109,6 +112,14 @@ async function until<T>(what: string, check: () => T | undefined, ms = 30_000): 
 }
 
 async function oneTraceAcrossServices(kafkaBrokers: string | undefined) {
+  try {
+    await traceAcrossServices(kafkaBrokers);
+  } finally {
+    await stopAll();
+  }
+}
+
+async function traceAcrossServices(kafkaBrokers: string | undefined) {
   const receiver = await startOtlpReceiver();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
