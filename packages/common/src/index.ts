@@ -6,4 +6,5 @@ export * from './metrics.ts';
 export * from './migrations.ts';
 export * from './platform.ts';
 export * from './problem.ts';
+export * from './redis.ts';
 export * from './run.ts';

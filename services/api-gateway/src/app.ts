@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Redis } from '@eduspry/common';
 import {
   bearerToken,
   createServiceApp,
@@ -15,7 +16,6 @@ import type { Logger } from '@eduspry/logging';
 import rateLimit from '@fastify/rate-limit';
 import { parse, print } from 'graphql';
 import { directiveEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import type { Redis } from 'ioredis';
 import mercurius from 'mercurius';
 import { type GatewayConfig, operationsMode } from './config.ts';
 import { bindServices, type GatewayContext } from './graphql/context.ts';

@@ -1,7 +1,6 @@
 import '@eduspry/common/telemetry-register';
-import { createTokenVerifier, runService } from '@eduspry/common';
+import { createRateLimitRedis, createTokenVerifier, runService } from '@eduspry/common';
 import { createLogger } from '@eduspry/logging';
-import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { operationsMode, readConfig } from './config.ts';
 
@@ -17,13 +16,7 @@ await runService(
       level: config.LOG_LEVEL,
       environment: config.NODE_ENV,
     });
-    const redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, {
-          connectTimeout: 2000,
-          maxRetriesPerRequest: 1,
-          enableOfflineQueue: false,
-        })
-      : undefined;
+    const redis = createRateLimitRedis(config.REDIS_URL);
     const verifier = createTokenVerifier({
       jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
       issuer: config.AUTH_ISSUER,

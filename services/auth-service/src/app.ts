@@ -1,3 +1,4 @@
+import type { Redis } from '@eduspry/common';
 import {
   createServiceApp,
   createTokenVerifier,
@@ -9,7 +10,6 @@ import {
 import type { Logger } from '@eduspry/logging';
 import proxyAddr from '@fastify/proxy-addr';
 import rateLimit from '@fastify/rate-limit';
-import type { Redis } from 'ioredis';
 import type { AuthConfig } from './config.ts';
 import type { AuthContext } from './domain/context.ts';
 import { type EventSink, outboxSink } from './domain/events.ts';

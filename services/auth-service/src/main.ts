@@ -1,8 +1,7 @@
 import '@eduspry/common/telemetry-register';
-import { createDb, runService } from '@eduspry/common';
+import { createDb, createRateLimitRedis, runService } from '@eduspry/common';
 import { createEventBus, startOutboxRelay } from '@eduspry/event-bus';
 import { createLogger } from '@eduspry/logging';
-import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 
@@ -24,13 +23,7 @@ await runService(
       logger.warn(
         'AUTH_KEY_ENCRYPTION_SECRET is not set: signing keys are stored unencrypted (development only)',
       );
-    const redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, {
-          connectTimeout: 2000,
-          maxRetriesPerRequest: 1,
-          enableOfflineQueue: false,
-        })
-      : undefined;
+    const redis = createRateLimitRedis(config.REDIS_URL);
     const app = await buildApp({ sql, config, logger, ...(redis ? { redis } : {}) });
     // identity.outbox → Kafka (KAFKA_BROKERS) or the Postgres event log.
     const bus = createEventBus({ sql, service: 'auth-service', logger });
