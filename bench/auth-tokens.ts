@@ -18,7 +18,6 @@ const AUDIENCE = 'eduspry';
 const PASSWORD = 'Riverside-Demo-2026';
 const env = {
   ...process.env,
-  AUTH_KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
   AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
   AUTH_ISSUER: ISSUER,
   AUTH_AUDIENCE: AUDIENCE,

@@ -1,6 +1,7 @@
 // `npm run bench [name …]`: runs bench/<name>.ts (all of them by default) against a fresh
 // migrated database and prints each result as one JSON line; also saved in bench/results/.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +21,10 @@ const names = wanted.length ? wanted : all;
 await mkdir(join(BENCH_DIR, 'results'), { recursive: true });
 const resultsFile = join(BENCH_DIR, 'results', `${new Date().toISOString().replaceAll(':', '-')}.jsonl`);
 
+// Every benchmark of a run shares one database, so they share auth-service's key secret too.
+const secrets = {
+  AUTH_KEY_ENCRYPTION_SECRET: process.env.AUTH_KEY_ENCRYPTION_SECRET ?? randomBytes(32).toString('base64url'),
+};
 const database = await prepareFreshDatabase('bench', process.env.DATABASE_URL || undefined);
 let failed = 0;
 try {
@@ -28,7 +33,7 @@ try {
     const code = await new Promise<number | null>((resolve) => {
       const child = spawn(process.execPath, [join(BENCH_DIR, `${name}.ts`)], {
         cwd: ROOT,
-        env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...database.env },
+        env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...database.env, ...secrets },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       createInterface({ input: child.stdout! }).on('line', (line) => {
