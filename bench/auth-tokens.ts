@@ -1,7 +1,3 @@
-// Access-token verification: the common helper (createTokenVerifier, JWKS over HTTP, cached)
-// vs a bare jose.jwtVerify loop, and verified requests/s through a service route. Then
-// password sign-ins/s through the auth-service with its argon2id parameters.
-import { randomBytes } from 'node:crypto';
 import { createDb, createTokenVerifier } from '@eduspry/common';
 import autocannon from 'autocannon';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
