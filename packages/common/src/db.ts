@@ -54,7 +54,16 @@ export async function withTenant<T>(
       connection`begin`.execute(),
       connection`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', 'authenticated', true)`.execute(),
     ]);
-    const [, result] = await Promise.all([opened, work(connection as unknown as Tx)]);
+    const pending = work(connection as unknown as Tx);
+    if (isSingleQuery(pending)) {
+      // The work is one statement, not yet sent: COMMIT goes right behind it, so the whole
+      // unit is one round trip. If the statement fails, Postgres answers COMMIT with ROLLBACK.
+      pending.execute();
+      const committed = connection`commit`.execute();
+      const [, result] = await Promise.all([opened, pending, committed]);
+      return result;
+    }
+    const [, result] = await Promise.all([opened, pending]);
     await connection`commit`;
     return result;
   } catch (error) {
@@ -63,6 +72,11 @@ export async function withTenant<T>(
   } finally {
     connection.release();
   }
+}
+
+/** A postgres.js query that was built but not awaited (the work returned `tx\`…\`` itself). */
+function isSingleQuery<T>(value: Promise<T>): value is Promise<T> & { execute(): unknown } {
+  return typeof (value as { execute?: unknown }).execute === 'function';
 }
 
 export interface PlatformLogger {
