@@ -112,18 +112,22 @@ export async function insertCourse(tx: Tx, course: NewCourse): Promise<string | 
   return row?.id;
 }
 
-export type CoursePatch = Partial<{
-  code: string;
-  title: string;
-  description: string;
-  term: string | null;
-  state: CourseState;
-  startsOn: string | null;
-  endsOn: string | null;
-  selfEnrollment: boolean;
-  capacity: number | null;
-  autoEnrollOnRegistration: boolean;
-}>;
+/** The columns of a course a route may change. */
+export type CoursePatch = Partial<
+  Pick<
+    CourseRow,
+    | 'code'
+    | 'title'
+    | 'description'
+    | 'term'
+    | 'state'
+    | 'startsOn'
+    | 'endsOn'
+    | 'selfEnrollment'
+    | 'capacity'
+    | 'autoEnrollOnRegistration'
+  >
+>;
 
 const COURSE_COLUMNS: Record<keyof CoursePatch, string> = {
   code: 'code',
