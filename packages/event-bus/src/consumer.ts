@@ -7,6 +7,9 @@ import { assertSchemaName, topicFor } from './topics.ts';
 import { contextFromHeaders } from './trace.ts';
 import type { DeliveryInfo, EventBusLogger, SubscribeOptions } from './types.ts';
 
+/** Events a consumer handles in one transaction at most, whichever bus delivers them. */
+export const HANDLER_BATCH = 100;
+
 export type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead_lettered';
 
 /** One message as an adapter received it, before or after decoding. */

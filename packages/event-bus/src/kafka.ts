@@ -10,7 +10,7 @@ import {
   stringDeserializer,
   stringSerializer,
 } from '@platformatic/kafka';
-import { ConsumerCore } from './consumer.ts';
+import { ConsumerCore, HANDLER_BATCH } from './consumer.ts';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.ts';
 import { type EventBusMetrics, eventBusMetrics } from './metrics.ts';
 import { HEADERS } from './trace.ts';
@@ -34,9 +34,6 @@ export interface KafkaBusOptions extends BusOptions {
 }
 
 type KafkaMessage = Message<string, Buffer, string, string>;
-
-/** Messages handled in one consumer transaction at most. */
-const HANDLER_BATCH = 100;
 
 /**
  * Kafka through @platformatic/kafka. The value is the Avro-encoded `data`; the envelope travels in

@@ -1,6 +1,6 @@
 import type { Sql } from '@eduspry/common';
 import { type EventEnvelope, validateEvent } from '@eduspry/contracts';
-import { ConsumerCore } from './consumer.ts';
+import { ConsumerCore, HANDLER_BATCH } from './consumer.ts';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.ts';
 import { type EventBusMetrics, eventBusMetrics } from './metrics.ts';
 import type {
@@ -23,8 +23,6 @@ export interface PostgresLogOptions extends BusOptions {
 }
 
 const INSERT_CHUNK = 1000;
-/** Events handled in one consumer transaction. */
-const HANDLER_BATCH = 100;
 
 /**
  * The embedded default: `eventbus.events` is an append-only log, `eventbus.consumer_offsets` holds
