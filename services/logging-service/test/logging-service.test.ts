@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, test } from 'node:test';
-import { adminDb, createTestTenant, serviceDb } from '@eduspry/common/testing';
+import { type Tx, withTenant } from '@eduspry/common';
+import { adminDb, claimsFor, createTestTenant, serviceDb } from '@eduspry/common/testing';
 import { logLineProblems } from '@eduspry/logging';
 import { createElasticsearchSink } from '../src/adapters/elasticsearch-sink.ts';
 import { buildApp } from '../src/app.ts';
@@ -115,6 +116,35 @@ test("super_admin sees every tenant's lines and platform lines; students may not
   const student = await search(await auth.tokenFor(one.id, ['student']), { q: word });
   assert.equal(student.statusCode, 403);
   assert.equal((await app.inject(`/logs?q=${word}`)).statusCode, 401);
+});
+
+test("the search function keeps the table's rules: no claims, bad claims or another service's login find nothing", async () => {
+  const tenant = await createTestTenant(admin);
+  const word = marker();
+  const token = await auth.tokenFor(tenant.id, ['tenant_admin']);
+  assert.equal(
+    (await post(token, { lines: [logLine({ tenantId: tenant.id, message: `kept ${word}` })] })).statusCode,
+    200,
+  );
+  const find = async (tx: Tx) => {
+    const rows = await tx<{ message: string }[]>`
+      select message from logging.search_log_entries(now() - interval '1 day', now() + interval '1 minute',
+        null, null, null, null, ${word}, null, null, 10)`;
+    return rows.map((row) => row.message);
+  };
+  assert.deepEqual(await withTenant(sql, claimsFor(tenant.id, ['tenant_admin']), find), [`kept ${word}`]);
+  const course = serviceDb('course-service');
+  try {
+    assert.deepEqual(await withTenant(course, claimsFor(tenant.id, ['tenant_admin']), find), []);
+  } finally {
+    await course.end();
+  }
+  const malformed = {
+    ...claimsFor(tenant.id),
+    app_metadata: { tenant_id: 'not-a-uuid', roles: ['super_admin'] },
+  };
+  assert.deepEqual(await withTenant(sql, malformed, find), []);
+  assert.deepEqual(await sql.begin((tx) => tx`set local role authenticated`.then(() => find(tx))), []);
 });
 
 test('search pages through results newest first with a cursor', async () => {
