@@ -1,4 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 
 /** Seconds each measurement runs; BENCH_DURATION overrides (CI runs short ones). */
@@ -23,7 +25,6 @@ export async function loadHttp(
     connections?: number;
     duration?: number;
     headers?: Record<string, string>;
-    overallRate?: number;
   } = {},
 ): Promise<HttpResult> {
   const result = await autocannon({
@@ -31,7 +32,6 @@ export async function loadHttp(
     connections: options.connections ?? 20,
     duration: options.duration ?? DURATION,
     headers: options.headers ?? {},
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
   });
   return {
     requestsPerSecond: Math.round(result.requests.average),
@@ -67,3 +67,60 @@ export async function serveInChild(
 }
 
 export const ratio = (value: number, ceiling: number) => Math.round((value / ceiling) * 1000) / 1000;
+
+/**
+ * Latency at a steady rate (an open model): request i is due at i/rate seconds whatever the
+ * server did before, and its latency counts from when it was due, so a stall is not hidden by
+ * requests that were never sent (coordinated omission). autocannon's rate limit sends each
+ * second's quota in a burst, which measures a saturated server, not one at this rate.
+ */
+export async function loadAtRate(
+  url: string,
+  {
+    rate,
+    duration = DURATION,
+    connections = 20,
+    headers = () => ({}),
+  }: { rate: number; duration?: number; connections?: number; headers?: () => Record<string, string> },
+): Promise<HttpResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const send = (due: number, requestHeaders: Record<string, string>) =>
+    new Promise<void>((resolve) => {
+      const req = request(url, { agent, headers: requestHeaders }, (response) => {
+        if (response.statusCode! >= 300) non2xx++;
+        response.resume().once('end', () => {
+          latencies.push(performance.now() - due);
+          resolve();
+        });
+      });
+      req.once('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end();
+    });
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  const total = Math.round(rate * duration);
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    pending.push(send(due, headers()));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
+  return {
+    requestsPerSecond: Math.round(latencies.length / ((performance.now() - started) / 1000)),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    errors,
+    non2xx,
+  };
+}

@@ -58,7 +58,9 @@ export async function listCourses(tx: Tx, viewer: Viewer, filter: CourseFilter):
   return tx<CourseRow[]>`
     select ${columns(tx)}
     from course.courses c
-    left join course.enrollments my on my.course_id = c.id and my.user_id = ${viewer.userId}
+    -- Only the viewer's own courses: an inner join starts from their enrolments (user_id index).
+    ${filter.enrolled ? tx`join` : tx`left join`} course.enrollments my
+      on my.course_id = c.id and my.user_id = ${viewer.userId}
     where ${visible(tx, viewer)}
       ${pattern ? tx`and (c.code ilike ${pattern} or c.title ilike ${pattern} or c.description ilike ${pattern})` : tx``}
       ${filter.state ? tx`and c.state = ${filter.state}` : tx``}
