@@ -12,9 +12,14 @@ const GATEWAY_URL = process.env.API_GATEWAY_URL ?? 'http://127.0.0.1:4000';
 export async function proxy(request: NextRequest) {
   const refresh = request.cookies.get(REFRESH_COOKIE)?.value;
   if (request.cookies.get(ACCESS_COOKIE) || !refresh) return NextResponse.next();
+  const forwarded = request.headers.get('x-forwarded-for');
   const answer = await fetch(`${GATEWAY_URL}/api/auth-service/token?grant_type=refresh_token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      // The browser's address, as lib/gateway.ts forwardedFor() passes it for every other call.
+      ...(forwarded ? { 'x-forwarded-for': forwarded } : {}),
+    },
     body: JSON.stringify({ refresh_token: refresh }),
     signal: AbortSignal.timeout(5000),
   }).catch(() => null);

@@ -1,7 +1,7 @@
 'use server';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { GATEWAY_URL, GatewayError, gql } from './gateway';
+import { forwardedFor, GATEWAY_URL, GatewayError, gql } from './gateway';
 import { accessToken, clearSession, storeSession, type TokenAnswer } from './session';
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
@@ -14,7 +14,7 @@ export async function signIn(form: FormData): Promise<void> {
   const next = text(form, 'next') || '/dashboard';
   const response = await fetch(`${GATEWAY_URL}/api/auth-service/token?grant_type=password`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await forwardedFor()) },
     body: JSON.stringify({ tenant, email, password: String(form.get('password') ?? '') }),
     cache: 'no-store',
     signal: AbortSignal.timeout(10_000),
@@ -44,7 +44,7 @@ export async function signOut(): Promise<void> {
   if (token)
     await fetch(`${GATEWAY_URL}/api/auth-service/logout`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, ...(await forwardedFor()) },
       signal: AbortSignal.timeout(5000),
     }).catch(() => undefined);
   await clearSession();

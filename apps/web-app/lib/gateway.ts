@@ -1,6 +1,7 @@
 import 'server-only';
 import type { OperationName } from '@eduspry/contracts/graphql-operations';
 import { OPERATIONS } from '@eduspry/contracts/graphql-operations';
+import { headers } from 'next/headers';
 import { accessToken } from './session';
 
 /** Where the web app's server reaches the api-gateway (npm start sets API_GATEWAY_URL). */
@@ -10,6 +11,16 @@ export interface GraphQLErrorShape {
   message: string;
   path?: (string | number)[];
   extensions?: { code?: string; reason?: string };
+}
+
+/**
+ * The browser's address, passed on as X-Forwarded-For. Next fills the header from the socket
+ * when no proxy in front set it. Without it, every call would come from this server's address,
+ * and per-client limits (sign-in attempts) would be shared by everyone using the web app.
+ */
+export async function forwardedFor(): Promise<Record<string, string>> {
+  const chain = (await headers()).get('x-forwarded-for');
+  return chain ? { 'x-forwarded-for': chain } : {};
 }
 
 export class GatewayError extends Error {
@@ -36,6 +47,7 @@ export async function gql<T = any>(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
+      ...(await forwardedFor()),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
     body: JSON.stringify({ query: OPERATIONS[operation], variables, operationName: operation }),

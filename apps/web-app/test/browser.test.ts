@@ -65,9 +65,14 @@ async function shot(page: Page, name: string) {
 }
 
 /** A fresh page with no session, signed in through the form. */
-async function signIn(who: { email: string; tenant: string; name: string }, label: string) {
+async function signIn(
+  who: { email: string; tenant: string; name: string },
+  label: string,
+  headers: Record<string, string> = {},
+) {
   await context.clearCookies();
   const page = await context.newPage();
+  await page.setExtraHTTPHeaders(headers);
   await page.goto(`${platform.webUrl}/dashboard`);
   await page.waitForURL(/\/sign-in/);
   await page.getByLabel('School (tenant)').fill(who.tenant);
@@ -179,6 +184,19 @@ test('a tenant admin invites a user and sees them listed as invited', { skip }, 
   ]);
   await shot(page, '5-admin-users');
   await page.close();
+});
+
+test("auth-service sees the browser's address, not the web app's, so per-client limits are per browser", {
+  skip,
+}, async () => {
+  const student = await user(tenant, ['student'], 'Fay Forwarded');
+  // As a load balancer in front of the web app would: X-Forwarded-For names the browser.
+  const page = await signIn(student, '6-forwarded', { 'x-forwarded-for': '203.0.113.77' });
+  await page.close();
+  const [audit] = await admin<{ ip: string }[]>`
+    select a.ip from identity.audit_events a join identity.users u on u.id = a.actor_id
+    where u.email = ${student.email} and a.action = 'sign_in.succeeded'`;
+  assert.equal(audit?.ip, '203.0.113.77');
 });
 
 test('the dashboard is interactive in under 1.5 s and ships under 200 kB of gzipped JavaScript', {
