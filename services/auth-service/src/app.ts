@@ -85,6 +85,7 @@ export async function buildApp({
     audience: config.AUTH_AUDIENCE,
     accessTokenTtlSeconds: config.AUTH_ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
+    refreshTokenReuseIntervalSeconds: config.AUTH_REFRESH_TOKEN_REUSE_INTERVAL_SECONDS,
     publicAppUrl: config.AUTH_PUBLIC_APP_URL.replace(/\/$/, ''),
     redirectOrigins: config.AUTH_REDIRECT_ORIGINS.split(',')
       .map((origin) => origin.trim())

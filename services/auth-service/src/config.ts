@@ -11,6 +11,12 @@ export const AuthConfig = Type.Object({
   AUTH_SIGNING_ALG: Type.Union([Type.Literal('EdDSA'), Type.Literal('ES256')], { default: 'EdDSA' }),
   AUTH_ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 3600, default: 900 }),
   AUTH_REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, default: 30 * 24 * 3600 }),
+  /**
+   * A refresh token used again within this many seconds of its first use is a second tab or a
+   * retried request, not a thief: it gets a token of its own instead of revoking the session
+   * (Supabase's refresh-token reuse interval). 0: any reuse revokes.
+   */
+  AUTH_REFRESH_TOKEN_REUSE_INTERVAL_SECONDS: Type.Integer({ minimum: 0, maximum: 60, default: 10 }),
   /** A new signing key is generated when the current one is older than this. */
   AUTH_KEY_ROTATION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
   /** Encrypts private signing keys at rest. Required in production; at least 32 characters. */

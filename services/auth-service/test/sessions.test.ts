@@ -97,6 +97,9 @@ test('replaying a used refresh token revokes the whole session family', async ()
       payload: { refresh_token: token },
     });
   const second = (await refresh(first.refresh_token)).json();
+  // Past the reuse interval (10 s by default), a second use is a replay.
+  await h.admin`update identity.refresh_tokens set used_at = used_at - interval '11 seconds'
+    where session_id = ${decodeJwt(first.access_token).session_id as string} and used_at is not null`;
   const replay = await refresh(first.refresh_token);
   assert.equal(replay.statusCode, 401);
   assert.equal(replay.json().type, 'https://eduspry.dev/problems/invalid-refresh-token');
@@ -107,6 +110,31 @@ test('replaying a used refresh token revokes the whole session family', async ()
   const [audit] = await h.admin`select action from identity.audit_events
     where tenant_id = ${tenant.id} and action = 'refresh_token.reused'`;
   assert.ok(audit);
+});
+
+test('two tabs refreshing with the same token at once both stay signed in', async () => {
+  const { tenant, student } = await createWorld(h.admin);
+  const first = await tokensFor(h.app, tenant.slug, student.email);
+  const refresh = (token: string) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/token?grant_type=refresh_token',
+      payload: { refresh_token: token },
+    });
+  const [one, two] = await Promise.all([refresh(first.refresh_token), refresh(first.refresh_token)]);
+  assert.deepEqual([one.statusCode, two.statusCode], [200, 200]);
+  assert.notEqual(one.json().refresh_token, two.json().refresh_token);
+  const session = decodeJwt(first.access_token).session_id;
+  assert.equal(decodeJwt(one.json().access_token).session_id, session);
+  assert.equal(decodeJwt(two.json().access_token).session_id, session);
+  // Each tab goes on with its own token; nothing was revoked or audited as a replay.
+  assert.equal((await refresh(one.json().refresh_token)).statusCode, 200);
+  assert.equal((await refresh(two.json().refresh_token)).statusCode, 200);
+  const [replays] = await h.admin<
+    { count: number }[]
+  >`select count(*)::int as count from identity.audit_events
+    where tenant_id = ${tenant.id} and action = 'refresh_token.reused'`;
+  assert.equal(replays!.count, 0);
 });
 
 test('lists sessions, ends one, signs out here and everywhere', async () => {

@@ -46,15 +46,20 @@ export interface RefreshTokenRow {
   tenant_id: string;
   session_id: string;
   used_at: Date | null;
+  /** Used, but no longer ago than the reuse interval (by the database's clock). */
+  recently_used: boolean;
 }
 
-/** Locks the token's row so two concurrent refreshes with it cannot both succeed. */
+/** Locks the token's row, so of two concurrent refreshes with it the second sees the first's use. */
 export async function findRefreshTokenForUpdate(
   tx: Tx,
   tokenHash: string,
+  reuseIntervalSeconds: number,
 ): Promise<RefreshTokenRow | undefined> {
   const [row] = await tx<RefreshTokenRow[]>`
-    select id, tenant_id, session_id, used_at from identity.refresh_tokens where token_hash = ${tokenHash} for update`;
+    select id, tenant_id, session_id, used_at,
+      coalesce(used_at > now() - ${reuseIntervalSeconds} * interval '1 second', false) as recently_used
+    from identity.refresh_tokens where token_hash = ${tokenHash} for update`;
   return row;
 }
 

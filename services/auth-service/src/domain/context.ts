@@ -15,6 +15,7 @@ export interface AuthContext {
   audience: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  refreshTokenReuseIntervalSeconds: number;
   publicAppUrl: string;
   /** Encrypts secrets at rest (IdP client secrets); see domain/sealing.ts. */
   secretsKey?: string | undefined;

@@ -157,7 +157,9 @@ export const accountLocked = (seconds: number) =>
 
 /**
  * Refresh-token rotation: every use returns a new refresh token and spends the old one.
- * Presenting a spent token means two parties hold it, so the whole session is revoked.
+ * Presenting a spent token means two parties hold it, so the whole session is revoked, unless
+ * it comes within the reuse interval of its first use: two tabs refreshing at once, or a retry
+ * whose answer was lost. That caller gets a refresh token of its own in the same session.
  */
 export async function refreshSession(
   ctx: AuthContext,
@@ -170,12 +172,16 @@ export async function refreshSession(
     'refresh token rotation',
     ctx.log,
     async (tx): Promise<Outcome> => {
-      const token = await findRefreshTokenForUpdate(tx, hashToken(refreshToken));
+      const token = await findRefreshTokenForUpdate(
+        tx,
+        hashToken(refreshToken),
+        ctx.refreshTokenReuseIntervalSeconds,
+      );
       if (!token) return { ok: false, problem: invalidRefreshToken() };
       const session = await findSession(tx, token.session_id);
       if (!session || session.revoked_at)
         return { ok: false, problem: invalidRefreshToken('The session has ended') };
-      if (token.used_at) {
+      if (token.used_at && !token.recently_used) {
         await revokeSession(tx, session.id, 'refresh_token_reuse');
         await insertAuditEvent(tx, {
           tenantId: session.tenant_id,
@@ -202,7 +208,7 @@ export async function refreshSession(
         await revokeSession(tx, session.id, 'user_inactive');
         return { ok: false, problem: invalidRefreshToken('The account is not active') };
       }
-      await markRefreshTokenUsed(tx, token.id);
+      if (!token.used_at) await markRefreshTokenUsed(tx, token.id);
       const next = newOpaqueToken();
       await insertRefreshToken(tx, {
         tenantId: session.tenant_id,
