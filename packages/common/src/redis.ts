@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { tooManyRequests } from './problem.ts';
 
 export type { Redis };
 
@@ -10,4 +11,23 @@ export function createRateLimitRedis(url: string | undefined): Redis | undefined
   return url
     ? new Redis(url, { connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
+}
+
+/**
+ * A service's @fastify/rate-limit settings: limits per route (`global: false`), counted in Redis
+ * under `nameSpace` when there is one, and a 429 problem+json with Retry-After. When Redis fails,
+ * requests go through uncounted (fail open): an outage of the limiter must not become an outage
+ * of sign-in; per-account lockout in the database still stands.
+ */
+export function rateLimitSettings(redis: Redis | undefined, nameSpace: string) {
+  return {
+    global: false,
+    ...(redis ? { redis, nameSpace } : {}),
+    skipOnError: true,
+    errorResponseBuilder: (_request: unknown, context: { ttl: number }) =>
+      tooManyRequests(
+        `Too many requests: try again in ${Math.ceil(context.ttl / 1000)} s`,
+        Math.ceil(context.ttl / 1000),
+      ),
+  };
 }

@@ -5,10 +5,10 @@ import {
   createServiceApp,
   HttpProblem,
   PLATFORM,
+  rateLimitSettings,
   type ServiceApp,
   serviceUrls,
   type TokenVerifier,
-  tooManyRequests,
   useTokenVerifier,
 } from '@eduspry/common';
 import { OPERATIONS } from '@eduspry/contracts/graphql-operations';
@@ -111,15 +111,7 @@ export async function buildApp({
     reply.header('x-upstream-calls', String(request.upstreamCalls?.count ?? 0));
   });
 
-  await app.register(rateLimit, {
-    global: false,
-    ...(redis ? { redis, nameSpace: 'eduspry-gateway-rl-' } : {}),
-    errorResponseBuilder: (_request, context) =>
-      tooManyRequests(
-        `Too many requests: try again in ${Math.ceil(context.ttl / 1000)} s`,
-        Math.ceil(context.ttl / 1000),
-      ),
-  });
+  await app.register(rateLimit, rateLimitSettings(redis, 'eduspry-gateway-rl-'));
   // A signed-in caller is limited as a user (wherever they call from, and however many share
   // an address, e.g. a school's NAT); anyone else by client address.
   const limit = app.rateLimit({

@@ -2,9 +2,9 @@ import type { Redis } from '@eduspry/common';
 import {
   createServiceApp,
   createTokenVerifier,
+  rateLimitSettings,
   type ServiceApp,
   type Sql,
-  tooManyRequests,
   useTokenVerifier,
 } from '@eduspry/common';
 import type { Logger } from '@eduspry/logging';
@@ -106,14 +106,8 @@ export async function buildApp({
     request.clientIp = proxyAddr(request.raw, trusted);
   });
   await app.register(rateLimit, {
-    global: false,
+    ...rateLimitSettings(redis, 'eduspry-auth-rl-'),
     keyGenerator: (request) => request.clientIp,
-    ...(redis ? { redis, nameSpace: 'eduspry-auth-rl-' } : {}),
-    errorResponseBuilder: (_request, context) =>
-      tooManyRequests(
-        `Too many requests: try again in ${Math.ceil(context.ttl / 1000)} s`,
-        Math.ceil(context.ttl / 1000),
-      ),
   });
   const limits = { ctx, rateLimit: { max: config.AUTH_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 } };
   await app.register(wellKnownRoutes, { ctx });

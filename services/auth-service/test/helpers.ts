@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceApp, Sql } from '@eduspry/common';
+import type { Redis, ServiceApp, Sql } from '@eduspry/common';
 import { adminDb, createTestTenant, serviceDb } from '@eduspry/common/testing';
 import { buildApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
@@ -23,7 +23,10 @@ export interface Harness {
  * folder. Without AUTH_KEY_ENCRYPTION_SECRET, like `npm start`: the signing keys table is shared
  * by every test file (and the api-gateway's tests), so all must read the keys the same way.
  */
-export async function startAuth(env: Record<string, string> = {}): Promise<Harness> {
+export async function startAuth(
+  env: Record<string, string> = {},
+  { redis }: { redis?: Redis | undefined } = {},
+): Promise<Harness> {
   const admin = adminDb();
   const sql = serviceDb('auth-service');
   const mailDir = await mkdtemp(join(tmpdir(), 'eduspry-mail-'));
@@ -34,7 +37,7 @@ export async function startAuth(env: Record<string, string> = {}): Promise<Harne
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     ...env,
   });
-  const app = await buildApp({ sql, config });
+  const app = await buildApp({ sql, config, ...(redis ? { redis } : {}) });
   return {
     app,
     admin,
