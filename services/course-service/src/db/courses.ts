@@ -53,12 +53,12 @@ export interface CourseFilter {
   limit: number;
 }
 
+/** `enrolled`: only the viewer's own courses, and an inner join reads them from their enrolments. */
 export async function listCourses(tx: Tx, viewer: Viewer, filter: CourseFilter): Promise<CourseRow[]> {
   const pattern = filter.q ? `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
   return tx<CourseRow[]>`
     select ${columns(tx)}
     from course.courses c
-    -- Only the viewer's own courses: an inner join starts from their enrolments (user_id index).
     ${filter.enrolled ? tx`join` : tx`left join`} course.enrollments my
       on my.course_id = c.id and my.user_id = ${viewer.userId}
     where ${visible(tx, viewer)}
