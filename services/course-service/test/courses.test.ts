@@ -52,6 +52,24 @@ test('a student sees published courses but never drafts or another tenant’s co
   assert.equal((await h.call(otherInstructor, 'GET', `/courses/${draft.body.id}`)).status, 404);
 });
 
+test('super_admin lists every tenant’s courses; a tenant admin only their own', async () => {
+  const marker = `M${Date.now()}`;
+  const { course: home } = await publishedCourse(h, { title: `${marker} home` });
+  const other = await h.newTenant();
+  const away = await h.call(await h.user(['instructor'], other), 'POST', '/courses', {
+    code: `A-${marker}`,
+    title: `${marker} away`,
+  });
+  assert.equal(away.status, 201);
+  const titles = async (roles: string[]) => {
+    const list = await h.call(await h.user(roles), 'GET', `/courses?q=${marker}`);
+    assert.equal(list.status, 200);
+    return list.body.items.map((c: { id: string }) => c.id).sort();
+  };
+  assert.deepEqual(await titles(['tenant_admin']), [home.id]);
+  assert.deepEqual(await titles(['super_admin']), [home.id, away.body.id].sort());
+});
+
 test('a published course closed to self-enrolment is listed only to those enrolled in it', async () => {
   const { course, teacher } = await publishedCourse(h, { selfEnrollment: false });
   const outsider = await h.user();

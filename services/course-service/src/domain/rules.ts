@@ -1,4 +1,5 @@
 import type { TenantClaims } from '@eduspry/common';
+import type { Viewer } from '../db/courses.ts';
 
 /** Pure course rules: no I/O, so every rule is testable on its own. */
 
@@ -15,6 +16,13 @@ export function isTenantAdmin(claims: TenantClaims): boolean {
   const roles = claims.app_metadata.roles;
   return roles.includes('tenant_admin') || roles.includes('super_admin');
 }
+
+/** Who is looking at courses, as the course queries need it. */
+export const viewerOf = (claims: TenantClaims): Viewer => ({
+  userId: claims.sub,
+  admin: isTenantAdmin(claims),
+  tenantId: claims.app_metadata.roles.includes('super_admin') ? undefined : claims.app_metadata.tenant_id,
+});
 
 export function mayCreateCourses(claims: TenantClaims): boolean {
   return isTenantAdmin(claims) || claims.app_metadata.roles.includes('instructor');

@@ -6,7 +6,7 @@ import type { Authenticate } from '../auth.ts';
 import { findVisibleCourse } from '../db/courses.ts';
 import { findEnrollment } from '../db/enrollments.ts';
 import { checkAccess } from '../domain/access.ts';
-import { isCourseStaff, isTenantAdmin, isUuid } from '../domain/rules.ts';
+import { isCourseStaff, isUuid, viewerOf } from '../domain/rules.ts';
 
 export const PROTO_PATH = new URL(import.meta.resolve('@eduspry/contracts/proto/course.proto')).pathname;
 
@@ -140,11 +140,7 @@ export function courseAccessService(deps: GrpcDeps): grpc.UntypedServiceImplemen
         const userId = (call.request.user_id || claims.sub).toLowerCase();
         ids({ user_id: userId, course_id });
         return inTenant(claims, timeoutMs, async (tx) => {
-          const course = await findVisibleCourse(
-            tx,
-            { userId: claims.sub, admin: isTenantAdmin(claims) },
-            course_id,
-          );
+          const course = await findVisibleCourse(tx, viewerOf(claims), course_id);
           if (!course) throw new HttpProblem(404, 'not-found', 'Not Found', `No course ${course_id}`);
           const mine =
             course.myRole && course.myStatus ? { role: course.myRole, status: course.myStatus } : null;

@@ -11,8 +11,8 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type Authenticate, verifierFrom } from '../auth.ts';
-import { type CourseRow, findVisibleCourse, type Viewer } from '../db/courses.ts';
-import { isCourseStaff, isTenantAdmin } from '../domain/rules.ts';
+import { type CourseRow, findVisibleCourse } from '../db/courses.ts';
+import { isCourseStaff, viewerOf } from '../domain/rules.ts';
 import type { CourseEvents } from '../events.ts';
 
 export interface RouteDeps {
@@ -34,11 +34,6 @@ export function claimsOf(request: FastifyRequest): TenantClaims {
   if (!request.claims) throw new Error('requireAuthentication(app) was not called for this route');
   return request.claims;
 }
-
-export const viewerOf = (claims: TenantClaims): Viewer => ({
-  userId: claims.sub,
-  admin: isTenantAdmin(claims),
-});
 
 /** The course if the caller may see it; otherwise 404, so hidden and foreign courses look alike. */
 export async function visibleCourse(

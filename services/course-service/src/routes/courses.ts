@@ -2,7 +2,7 @@ import { badRequest, conflict, forbidden, type ServiceApp, withTenant } from '@e
 import { Type } from 'typebox';
 import { type CourseRow, courseCodeTaken, insertCourse, listCourses, updateCourse } from '../db/courses.ts';
 import { enrollUser, fillSeats } from '../domain/enrollments.ts';
-import { canTransition, isTenantAdmin, mayCreateCourses } from '../domain/rules.ts';
+import { canTransition, isTenantAdmin, mayCreateCourses, viewerOf } from '../domain/rules.ts';
 import {
   assertStaff,
   CourseParams,
@@ -13,7 +13,6 @@ import {
   type RouteDeps,
   security,
   Uuid,
-  viewerOf,
   visibleCourse,
 } from './context.ts';
 

@@ -2,7 +2,8 @@ import { type ServiceApp, withTenant } from '@eduspry/common';
 import { Type } from 'typebox';
 import { findVisibleCourse } from '../db/courses.ts';
 import { courseProgress, modulesFor } from '../domain/access.ts';
-import { claimsOf, errors, membershipOf, type RouteDeps, security, Uuid, viewerOf } from './context.ts';
+import { viewerOf } from '../domain/rules.ts';
+import { claimsOf, errors, membershipOf, type RouteDeps, security, Uuid } from './context.ts';
 
 const Progress = Type.Object({ completed: Type.Integer(), total: Type.Integer(), percent: Type.Integer() });
 
