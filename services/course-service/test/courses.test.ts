@@ -68,6 +68,11 @@ test('super_admin lists every tenant’s courses; a tenant admin only their own'
   };
   assert.deepEqual(await titles(['tenant_admin']), [home.id]);
   assert.deepEqual(await titles(['super_admin']), [home.id, away.body.id].sort());
+
+  // Codes are unique per tenant: another tenant's code is free here, even for super_admin.
+  const superAdmin = await h.user(['super_admin']);
+  const renamed = await h.call(superAdmin, 'PATCH', `/courses/${home.id}`, { code: `A-${marker}` });
+  assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
 });
 
 test('a published course closed to self-enrolment is listed only to those enrolled in it', async () => {

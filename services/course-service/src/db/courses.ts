@@ -169,14 +169,16 @@ export async function orientationCourseIds(tx: Tx, tenantId: string): Promise<st
   return rows.map((row) => row.id);
 }
 
-/** Resolves a course by id or by code (bulk enrolment rows may name either). */
+/** Resolves a tenant's course by id or by code (bulk enrolment rows may name either). */
 export async function findCourseIdsByKeys(
   tx: Tx,
+  tenantId: string,
   keys: string[],
 ): Promise<Map<string, { id: string; code: string }>> {
   const ids = keys.filter((key) => /^[0-9a-f-]{36}$/i.test(key));
   const rows = await tx<{ id: string; code: string }[]>`
-    select id, code from course.courses where code = any(${keys}) or id = any(${ids}::uuid[])`;
+    select id, code from course.courses
+    where tenant_id = ${tenantId} and (code = any(${keys}) or id = any(${ids}::uuid[]))`;
   const found = new Map<string, { id: string; code: string }>();
   for (const row of rows) {
     found.set(row.code, row);
@@ -185,7 +187,10 @@ export async function findCourseIdsByKeys(
   return found;
 }
 
-export async function courseCodeTaken(tx: Tx, code: string): Promise<boolean> {
-  const [row] = await tx`select 1 from course.courses where code = ${code}`;
+/** Whether another course of `courseId`'s tenant has `code` (codes are unique per tenant). */
+export async function courseCodeTaken(tx: Tx, courseId: string, code: string): Promise<boolean> {
+  const [row] = await tx`
+    select 1 from course.courses
+    where code = ${code} and tenant_id = (select tenant_id from course.courses where id = ${courseId})`;
   return !!row;
 }

@@ -71,7 +71,8 @@ export async function applyRoster(
   claims: TenantClaims,
   rows: RosterRow[],
 ): Promise<{ ok: boolean; rows: RowResult[] }> {
-  const courses = await findCourseIdsByKeys(tx, [
+  // The roster is the caller's tenant's (a super_admin's: their home tenant's).
+  const courses = await findCourseIdsByKeys(tx, claims.app_metadata.tenant_id, [
     ...new Set(rows.map((row) => (isUuid(row.class) ? row.class.toLowerCase() : row.class))),
   ]);
   const staffOf = new Map<string, EnrollmentRole | null>();

@@ -205,7 +205,7 @@ export async function courseRoutes(app: ServiceApp, { sql, events }: RouteDeps):
           body.endsOn === undefined ? current.endsOn : body.endsOn,
         );
         if (body.code && body.code !== current.code) {
-          if (await courseCodeTaken(tx, body.code))
+          if (await courseCodeTaken(tx, current.id, body.code))
             throw conflict(`A course with code ${body.code} already exists`);
         }
         await updateCourse(tx, current.id, body);
