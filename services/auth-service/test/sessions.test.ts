@@ -67,35 +67,25 @@ test('no such user, wrong password and unknown tenant get the same answer', asyn
   assert.equal(wrong.json().error, 'invalid_grant');
 });
 
+/** POST /token?grant_type=refresh_token with `token`. */
+const refresh = (token: string) =>
+  h.app.inject({ method: 'POST', url: '/token?grant_type=refresh_token', payload: { refresh_token: token } });
+
 test('refresh tokens rotate on every use', async () => {
   const { tenant, student } = await createWorld(h.admin);
   const first = await tokensFor(h.app, tenant.slug, student.email);
-  const refreshed = await h.app.inject({
-    method: 'POST',
-    url: '/token?grant_type=refresh_token',
-    payload: { refresh_token: first.refresh_token },
-  });
+  const refreshed = await refresh(first.refresh_token);
   assert.equal(refreshed.statusCode, 200);
   const second = refreshed.json();
   assert.notEqual(second.refresh_token, first.refresh_token);
   assert.equal(decodeJwt(second.access_token).session_id, decodeJwt(first.access_token).session_id);
-  const again = await h.app.inject({
-    method: 'POST',
-    url: '/token?grant_type=refresh_token',
-    payload: { refresh_token: second.refresh_token },
-  });
+  const again = await refresh(second.refresh_token);
   assert.equal(again.statusCode, 200);
 });
 
 test('replaying a used refresh token revokes the whole session family', async () => {
   const { tenant, student } = await createWorld(h.admin);
   const first = await tokensFor(h.app, tenant.slug, student.email);
-  const refresh = (token: string) =>
-    h.app.inject({
-      method: 'POST',
-      url: '/token?grant_type=refresh_token',
-      payload: { refresh_token: token },
-    });
   const second = (await refresh(first.refresh_token)).json();
   // Past the reuse interval (10 s by default), a second use is a replay.
   await h.admin`update identity.refresh_tokens set used_at = used_at - interval '11 seconds'
@@ -115,12 +105,6 @@ test('replaying a used refresh token revokes the whole session family', async ()
 test('two tabs refreshing with the same token at once both stay signed in', async () => {
   const { tenant, student } = await createWorld(h.admin);
   const first = await tokensFor(h.app, tenant.slug, student.email);
-  const refresh = (token: string) =>
-    h.app.inject({
-      method: 'POST',
-      url: '/token?grant_type=refresh_token',
-      payload: { refresh_token: token },
-    });
   const [one, two] = await Promise.all([refresh(first.refresh_token), refresh(first.refresh_token)]);
   assert.deepEqual([one.statusCode, two.statusCode], [200, 200]);
   assert.notEqual(one.json().refresh_token, two.json().refresh_token);
@@ -153,12 +137,6 @@ test('lists sessions, ends one, signs out here and everywhere', async () => {
     headers: bearer(laptop.access_token),
   });
   assert.equal(ended.statusCode, 204);
-  const refresh = (token: string) =>
-    h.app.inject({
-      method: 'POST',
-      url: '/token?grant_type=refresh_token',
-      payload: { refresh_token: token },
-    });
   assert.equal((await refresh(tablet.refresh_token)).statusCode, 401);
 
   const local = await h.app.inject({ method: 'POST', url: '/logout', headers: bearer(phone.access_token) });
@@ -184,12 +162,8 @@ test('a suspended tenant cannot sign in or refresh, and can again once reactivat
   const signInResponse = await signIn(h.app, tenant.slug, student.email);
   assert.equal(signInResponse.statusCode, 403);
   assert.equal(signInResponse.json().type, 'https://eduspry.dev/problems/tenant-suspended');
-  const refresh = await h.app.inject({
-    method: 'POST',
-    url: '/token?grant_type=refresh_token',
-    payload: { refresh_token: tokens.refresh_token },
-  });
-  assert.equal(refresh.statusCode, 403);
+  const refreshed = await refresh(tokens.refresh_token);
+  assert.equal(refreshed.statusCode, 403);
   await h.admin`update identity.tenants set status = 'active' where id = ${tenant.id}`;
   assert.equal((await signIn(h.app, tenant.slug, student.email)).statusCode, 200);
 });
