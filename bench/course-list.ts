@@ -3,15 +3,10 @@
 // runs the catalog query. 10k students × 20 courses each (500 courses, 200k enrolments).
 // Compared in the same run with the bare node:http ceiling and with the same SQL through
 // pgbench (same role, same claims, same RLS), then p99 latency at a steady half the measured max rate.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createDb } from '@eduspry/common';
 import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { DURATION, loadAtRate, ratio, report, serveInChild } from './lib/measure.ts';
+import { DURATION, loadAtRate, pgbench, ratio, report, serveInChild } from './lib/measure.ts';
 
 const STUDENTS = 10_000;
 const COURSES = 500;
@@ -157,48 +152,11 @@ from course.courses c
 join course.enrollments my on my.course_id = c.id and my.user_id = md5('bench-student:' || :n)::uuid
 where ((my.status = 'active' and my.role in ('teacher', 'ta'))
        or (c.state = 'published' and (c.self_enrollment or my.status in ('active', 'waitlisted'))))
-  and my.status in ('active', 'waitlisted')
+  and c.tenant_id = '${TENANT}' and my.status in ('active', 'waitlisted')
 order by c.code, c.id limit 21;
 commit;
 `;
-const dir = await mkdtemp(join(tmpdir(), 'bench-course-list-'));
-let pgbench: { transactionsPerSecond: number; latencyAverageMs: number } | { skipped: string };
-try {
-  const file = join(dir, 'course-list.sql');
-  await writeFile(file, pgbenchScript);
-  const { stdout } = await promisify(execFile)(
-    'pgbench',
-    [
-      '-n',
-      '-M',
-      'prepared',
-      '-c',
-      '10',
-      '-j',
-      '2',
-      '-T',
-      String(DURATION),
-      '-f',
-      file,
-      process.env.COURSE_SERVICE_DATABASE_URL!,
-    ],
-    { timeout: (DURATION + 30) * 1000 },
-  );
-  pgbench = {
-    transactionsPerSecond: Math.round(Number(/tps = ([\d.]+)/.exec(stdout)?.[1])),
-    latencyAverageMs: Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]),
-  };
-} catch (error) {
-  const e = error as NodeJS.ErrnoException;
-  pgbench = {
-    skipped:
-      e.code === 'ENOENT'
-        ? 'pgbench not installed (Debian: postgresql-client)'
-        : String(e.message).split('\n')[0]!,
-  };
-} finally {
-  await rm(dir, { recursive: true, force: true });
-}
+const pgbenchResult = await pgbench(pgbenchScript, process.env.COURSE_SERVICE_DATABASE_URL!, 10);
 
 report({
   benchmark: 'course-list',
@@ -210,11 +168,11 @@ report({
   connections: CONNECTIONS,
   bare,
   service,
-  pgbench,
+  pgbench: pgbenchResult,
   ratioToBare: ratio(service.requestsPerSecond, bare.requestsPerSecond),
   ratioToPgbench:
-    'transactionsPerSecond' in pgbench
-      ? ratio(service.requestsPerSecond, pgbench.transactionsPerSecond)
+    'transactionsPerSecond' in pgbenchResult
+      ? ratio(service.requestsPerSecond, pgbenchResult.transactionsPerSecond)
       : null,
   atHalfMaxRate: { targetRate: Math.round(service.requestsPerSecond / 2), ...halfRate },
   goals: { ratioToBare: 0.4, p99MsAtHalfRate: 25 },

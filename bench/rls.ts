@@ -1,10 +1,12 @@
 // What tenant isolation costs: the same indexed tenant-scoped read, once on the plain
 // service connection and once inside withTenant (transaction + claims + SET ROLE → RLS),
-// over 100k courses across 50 tenants.
+// over 100k courses across 50 tenants. pgbench runs both in the same run as the database's
+// own ceiling: the tenant transaction pipelined with one Sync (`\startpipeline`), which is
+// the least any client can send for it, and postgres.js cannot (it ends every statement with one).
 import { randomUUID } from 'node:crypto';
 import { createDb, withTenant } from '@eduspry/common';
 import { claimsFor } from '@eduspry/common/testing';
-import { DURATION, ratio, report } from './lib/measure.ts';
+import { DURATION, pgbench, ratio, report } from './lib/measure.ts';
 
 const TENANTS = 50;
 const PER_TENANT = 2000;
@@ -56,6 +58,37 @@ await measure(plain, 1);
 await measure(scoped, 1);
 const plainPerSecond = await measure(plain, DURATION);
 const scopedPerSecond = await measure(scoped, DURATION);
+await service.end();
+
+const read = (tenant: string) =>
+  `select id, code, title from course.courses where tenant_id = '${tenant}' and code = 'C-' || :n;`;
+const pgbenchPlain = await pgbench(
+  `\\set n random(1, ${PER_TENANT})\n${read(tenants[0]!)}\n`,
+  process.env.COURSE_SERVICE_DATABASE_URL!,
+  CONCURRENCY,
+);
+const pgbenchTenantContext = await pgbench(
+  `\\set n random(1, ${PER_TENANT})
+\\startpipeline
+begin;
+select set_config('request.jwt.claims', '${JSON.stringify(claimsFor(tenants[0]!))}', true), set_config('role', 'authenticated', true);
+${read(tenants[0]!)}
+commit;
+\\endpipeline
+`,
+  process.env.COURSE_SERVICE_DATABASE_URL!,
+  CONCURRENCY,
+);
+const database =
+  'transactionsPerSecond' in pgbenchPlain && 'transactionsPerSecond' in pgbenchTenantContext
+    ? {
+        plainReadsPerSecond: pgbenchPlain.transactionsPerSecond,
+        tenantContextPipelinedPerSecond: pgbenchTenantContext.transactionsPerSecond,
+        ratio: ratio(pgbenchTenantContext.transactionsPerSecond, pgbenchPlain.transactionsPerSecond),
+      }
+    : 'skipped' in pgbenchPlain
+      ? pgbenchPlain
+      : pgbenchTenantContext;
 report({
   benchmark: 'rls',
   rows: TENANTS * PER_TENANT,
@@ -65,5 +98,5 @@ report({
   tenantContextReadsPerSecond: scopedPerSecond,
   ratio: ratio(scopedPerSecond, plainPerSecond),
   goal: 0.7,
+  pgbench: database,
 });
-await service.end();

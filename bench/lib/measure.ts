@@ -1,6 +1,10 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFile, fork } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 
 /** Seconds each measurement runs; BENCH_DURATION overrides (CI runs short ones). */
@@ -123,4 +127,36 @@ export async function loadAtRate(
     errors,
     non2xx,
   };
+}
+
+export type PgbenchResult = { transactionsPerSecond: number; latencyAverageMs: number } | { skipped: string };
+
+/**
+ * Runs a custom pgbench script for DURATION seconds with prepared statements, as postgres.js
+ * uses them: the database's own ceiling for the same SQL, measured in the same run.
+ */
+export async function pgbench(script: string, url: string, clients: number): Promise<PgbenchResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-pgbench-'));
+  try {
+    const file = join(dir, 'script.sql');
+    await writeFile(file, script);
+    const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(DURATION)];
+    const { stdout } = await promisify(execFile)('pgbench', [...args, '-f', file, url], {
+      timeout: (DURATION + 30) * 1000,
+    });
+    return {
+      transactionsPerSecond: Math.round(Number(/tps = ([\d.]+)/.exec(stdout)?.[1])),
+      latencyAverageMs: Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]),
+    };
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return {
+      skipped:
+        e.code === 'ENOENT'
+          ? 'pgbench not installed (Debian: postgresql-client)'
+          : String(e.message).split('\n')[0]!,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
