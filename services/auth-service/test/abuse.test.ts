@@ -81,8 +81,9 @@ test('"no such user" takes about as long as "wrong password"', async () => {
     samples.wrong.push(await time(student.email, `10.1.0.${i}`));
     samples.missing.push(await time(`ghost${i}@example.test`, `10.2.0.${i}`));
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const ratio = median(samples.missing) / median(samples.wrong);
+  // Four each (a fifth wrong password would lock the account). The fastest of each: load on the
+  // machine only ever adds time, so minimums compare the work done; medians flaked under load.
+  const ratio = Math.min(...samples.missing) / Math.min(...samples.wrong);
   // Both pay one argon2id verification (~20 ms); without the decoy hash "missing" would be ~10x faster.
   assert.ok(ratio > 0.5 && ratio < 2, `missing/wrong time ratio ${ratio.toFixed(2)}`);
 });
