@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bearerToken, createTokenVerifier, type ServiceApp, type Sql, unauthorized } from '@eduspry/common';
@@ -44,13 +44,14 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   const admin = adminDb();
   const authSql = serviceDb('auth-service');
   const courseSql = serviceDb('course-service');
+  const mailDir = await mkdtemp(join(tmpdir(), 'eduspry-gateway-mail-'));
   const auth = await buildAuth({
     sql: authSql,
     config: readAuthConfig({
       NODE_ENV: 'test',
       DATABASE_URL: process.env.AUTH_SERVICE_DATABASE_URL,
       AUTH_ISSUER: ISSUER,
-      MAIL_OUTBOX_DIR: await mkdtemp(join(tmpdir(), 'eduspry-gateway-mail-')),
+      MAIL_OUTBOX_DIR: mailDir,
       AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     }),
   });
@@ -134,6 +135,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
       await gateway.close();
       await Promise.all([auth.close(), course.close()]);
       await Promise.all([admin.end(), authSql.end(), courseSql.end()]);
+      await rm(mailDir, { recursive: true, force: true });
     },
   };
 }

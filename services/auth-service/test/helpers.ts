@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis, ServiceApp, Sql } from '@eduspry/common';
@@ -47,6 +47,7 @@ export async function startAuth(
       await app.close();
       await sql.end();
       await admin.end();
+      await rm(mailDir, { recursive: true, force: true });
     },
   };
 }
