@@ -1,8 +1,9 @@
 // A student's course list, end to end: `GET /courses?enrolled=true` with a bearer token, so
 // each request verifies an ES256 JWT, opens a transaction under the student's claims (RLS) and
 // runs the catalog query. 10k students × 20 courses each (500 courses, 200k enrolments).
-// Compared in the same run with the bare node:http ceiling and with the same SQL through
-// pgbench (same role, same claims, same RLS), then p99 latency at a steady half the measured max rate.
+// Compared in the same run with the bare node:http ceiling (a fixed body), with bare node:http
+// doing the same work without the framework, and with the same SQL through pgbench (same role,
+// same claims, same RLS); then p99 latency at a steady half the measured max rate.
 import { createDb } from '@eduspry/common';
 import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -89,35 +90,46 @@ async function load(port: number, path: string, duration: number) {
 }
 
 progress('tokens signed');
-// 1. The ceiling: bare node:http answering a fixed body.
-const bareServer = await serveInChild(new URL('./lib/health-servers.ts', import.meta.url).pathname, ['bare']);
-let bare: Awaited<ReturnType<typeof load>>;
-try {
-  await load(bareServer.port, '/', 1);
-  bare = await load(bareServer.port, '/', DURATION);
-} finally {
-  await bareServer.stop();
+/** The max rate: a second's warm-up, then DURATION seconds. */
+async function maxRate(port: number, path: string) {
+  await load(port, path, 1);
+  return load(port, path, DURATION);
 }
 
-progress(`bare: ${bare.requestsPerSecond}/s`);
-// 2. course-service, then 3. the same rate halved for latency.
-const server = await serveInChild(new URL('./lib/course-server.ts', import.meta.url).pathname, [], {
-  ...process.env,
-  BENCH_JWKS: JSON.stringify(jwks),
-  BENCH_ISSUER: ISSUER,
-});
-let service: Awaited<ReturnType<typeof load>>;
-let halfRate: Awaited<ReturnType<typeof load>>;
-try {
+/** course-server.ts as `kind`, once it answers a student's list in full. */
+async function courseServer(kind: 'bare' | 'service') {
+  const server = await serveInChild(new URL('./lib/course-server.ts', import.meta.url).pathname, [kind], {
+    ...process.env,
+    BENCH_JWKS: JSON.stringify(jwks),
+    BENCH_ISSUER: ISSUER,
+  });
   const check = await fetch(`http://127.0.0.1:${server.port}${URL_PATH}`, {
     headers: { authorization: `Bearer ${tokens[0]}` },
   });
-  const body = (await check.json()) as { items?: unknown[] };
-  if (check.status !== 200 || body.items?.length !== PER_STUDENT)
-    throw new Error(`course list answered ${check.status} with ${body.items?.length} courses`);
-  progress('course list answers');
-  await load(server.port, URL_PATH, 1);
-  service = await load(server.port, URL_PATH, DURATION);
+  const body = (await check.json().catch(() => ({}))) as { items?: unknown[] };
+  if (check.status !== 200 || body.items?.length !== PER_STUDENT) {
+    await server.stop();
+    throw new Error(`${kind}: course list answered ${check.status} with ${body.items?.length} courses`);
+  }
+  return server;
+}
+
+// 1. The ceiling: bare node:http answering a fixed body.
+const bareServer = await serveInChild(new URL('./lib/health-servers.ts', import.meta.url).pathname, ['bare']);
+const bare = await maxRate(bareServer.port, '/').finally(bareServer.stop);
+progress(`bare: ${bare.requestsPerSecond}/s`);
+
+// 2. The same work on bare node:http: what the framework and the kit cost on this route.
+const bareServerSameWork = await courseServer('bare');
+const bareSameWork = await maxRate(bareServerSameWork.port, URL_PATH).finally(bareServerSameWork.stop);
+progress(`bare, same work: ${bareSameWork.requestsPerSecond}/s`);
+
+// 3. course-service, then 4. the same rate halved for latency.
+const server = await courseServer('service');
+let service: Awaited<ReturnType<typeof load>>;
+let halfRate: Awaited<ReturnType<typeof load>>;
+try {
+  service = await maxRate(server.port, URL_PATH);
   let next = 0;
   const rate = Math.max(1, Math.round(service.requestsPerSecond / 2));
   const steady = (duration: number) =>
@@ -137,7 +149,7 @@ try {
 }
 
 progress(`service: ${service.requestsPerSecond}/s`);
-// 4. The same SQL through pgbench: same role, same claims per transaction, same RLS, and prepared
+// 5. The same SQL through pgbench: same role, same claims per transaction, same RLS, and prepared
 //    statements as postgres.js uses them.
 const pgbenchScript = `
 \\set n random(1, ${STUDENTS})
@@ -167,9 +179,11 @@ report({
   setupMs,
   connections: CONNECTIONS,
   bare,
+  bareSameWork,
   service,
   pgbench: pgbenchResult,
   ratioToBare: ratio(service.requestsPerSecond, bare.requestsPerSecond),
+  ratioToBareSameWork: ratio(service.requestsPerSecond, bareSameWork.requestsPerSecond),
   ratioToPgbench:
     'transactionsPerSecond' in pgbenchResult
       ? ratio(service.requestsPerSecond, pgbenchResult.transactionsPerSecond)
