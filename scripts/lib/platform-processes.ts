@@ -1,7 +1,7 @@
 // auth-service, course-service, the api-gateway and (optionally) the web app as separate
 // processes on free ports, against the database `npm test` / `npm run bench` prepared: what
 // browser tests and benchmarks run against. Each process is the same entry `npm start` runs.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,7 @@ export async function startPlatformProcesses(
   const courseUrl = `http://127.0.0.1:${coursePort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const webUrl = `http://127.0.0.1:${webPort}`;
+  const mailDir = await mkdtemp(join(tmpdir(), 'eduspry-mail-'));
   const shared = {
     ...process.env,
     NODE_ENV: 'test',
@@ -53,7 +54,7 @@ export async function startPlatformProcesses(
     API_GATEWAY_URL: gatewayUrl,
     AUTH_ISSUER: authUrl,
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
-    MAIL_OUTBOX_DIR: await mkdtemp(join(tmpdir(), 'eduspry-mail-')),
+    MAIL_OUTBOX_DIR: mailDir,
     ...options.env,
   };
   const specs: [string, string, string, NodeJS.ProcessEnv, string][] = [
@@ -93,7 +94,10 @@ export async function startPlatformProcesses(
       `${webUrl}/api/ready`,
     ]);
   const children: Child[] = [];
-  const stop = () => stopChildren(children, 5000);
+  const stop = async () => {
+    await stopChildren(children, 5000);
+    await rm(mailDir, { recursive: true, force: true });
+  };
   try {
     for (const [name, dir, main, env, ready] of specs) {
       const child = startChild(name, join(ROOT, dir), main, { ...shared, ...env }, 16);
