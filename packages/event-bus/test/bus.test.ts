@@ -121,9 +121,12 @@ for (const adapter of ADAPTERS) {
         await waitFor('the event to be handled', async () => seen.length === 1);
         assert.deepEqual(seen[0]?.event, event);
         assert.equal(seen[0]?.traceId, 'ab'.repeat(16), 'the consumer continues the producer trace');
-        const [row] =
-          await admin`select published_at from notification.outbox where event_id = ${event.eventId}`;
-        assert.ok(row?.published_at, 'the relay marks the row sent');
+        // The relay stamps the row after publishing, in its own commit: the consumer may be first.
+        await waitFor('the relay to mark the row sent', async () => {
+          const [row] =
+            await admin`select published_at from notification.outbox where event_id = ${event.eventId}`;
+          return Boolean(row?.published_at);
+        });
       } finally {
         await relay.stop();
         await subscription.stop();
