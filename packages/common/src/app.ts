@@ -19,6 +19,7 @@ import {
   metricsRegistry,
 } from './metrics.ts';
 import { HttpProblem, PROBLEM_BASE, type ProblemDocument } from './problem.ts';
+import { describeUnsafeText, findUnsafeText } from './text-guard.ts';
 
 export type ServiceApp = FastifyInstance<
   import('node:http').Server,
@@ -72,6 +73,19 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     // One line per request, written below with route, status and duration.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     return503OnClosing: true,
+    // Errors the router and Node's HTTP parser answer before any hook runs: problem+json too.
+    frameworkErrors: (error, _request, reply) => {
+      const code = (error as { code?: string }).code;
+      const problem =
+        code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new HttpProblem(414, 'uri-too-long', 'URI Too Long', 'A path parameter is too long')
+          : new HttpProblem(400, 'bad-request', 'Bad Request', 'The URL is not valid');
+      (reply as import('fastify').FastifyReply)
+        .status(problem.status)
+        .type('application/problem+json')
+        .send(problem.toDocument());
+    },
+    clientErrorHandler: answerClientError,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
@@ -84,6 +98,18 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     reply.header('x-request-id', request.id);
   });
   observeRequests(app, name);
+  // Before validation and any handler: text PostgreSQL cannot store never reaches a use case.
+  app.addHook('preValidation', async (request) => {
+    const unsafe =
+      findUnsafeText(request.params, 'params') ??
+      findUnsafeText(request.query, 'query') ??
+      findUnsafeText(request.body, 'body');
+    if (unsafe)
+      throw new HttpProblem(400, 'validation', 'Invalid request', describeUnsafeText(unsafe), {
+        field: unsafe.field,
+        reason: unsafe.reason,
+      });
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -235,6 +261,42 @@ function fieldName(
   const missing = first?.params?.missingProperty ?? first?.params?.additionalProperty;
   const leaf = [path, typeof missing === 'string' ? missing : ''].filter(Boolean).join('.');
   return [context ?? 'body', leaf].filter(Boolean).join('.');
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string, string]> = {
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'headers-too-large',
+    'Request Header Fields Too Large',
+    'The request line or headers are too large',
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: [
+    408,
+    'request-timeout',
+    'Request Timeout',
+    'The request took too long to arrive',
+  ],
+};
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them (headers too large, a
+ * malformed request line, a client too slow): answered as problem+json, then the socket closes.
+ */
+function answerClientError(error: Error & { code?: string }, socket: import('node:stream').Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, title, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [
+    400,
+    'bad-request',
+    'Bad Request',
+    'The request could not be parsed',
+  ];
+  const body = JSON.stringify({ type: PROBLEM_BASE + code, title, status, detail });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -2,6 +2,7 @@ import { setLogContext } from '@eduspry/logging';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { TenantClaims } from './db.ts';
+import { type EndedSessions, processEndedSessions } from './ended-sessions.ts';
 import { forbidden, HttpProblem, unauthorized } from './problem.ts';
 
 /**
@@ -26,6 +27,11 @@ export interface TokenVerifierOptions {
   jwksCooldownMs?: number;
   /** Leeway for clock skew between machines. */
   clockToleranceSeconds?: number;
+  /**
+   * Sessions whose tokens are refused although unexpired (default: the process's own set, fed by
+   * `followEndedSessions` from @eduspry/event-bus).
+   */
+  endedSessions?: EndedSessions;
 }
 
 export interface TokenVerifier {
@@ -51,6 +57,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     clockTolerance: options.clockToleranceSeconds ?? 5,
     requiredClaims: ['sub', 'exp', 'iat'],
   };
+  const ended = options.endedSessions ?? processEndedSessions;
   return {
     async verify(token) {
       let payload: JWTPayload;
@@ -59,7 +66,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       } catch (error) {
         throw toProblem(error);
       }
-      return toClaims(payload);
+      const claims = toClaims(payload);
+      // auth-service names the session in every token (`session_id`): one Map lookup per token.
+      const session = claims.session_id;
+      if (typeof session === 'string' && ended.has(session)) throw unauthorized('The session has ended');
+      return claims;
     },
   };
 }
@@ -97,6 +108,15 @@ function toClaims(payload: JWTPayload): TenantClaims {
 }
 
 /** The token of an `Authorization: Bearer …` header, if there is one. */
+/** Every line logged for the rest of this request (or event) names who it is about. */
+export function logAs(claims: TenantClaims): void {
+  setLogContext({
+    tenantId: claims.app_metadata.tenant_id,
+    userId: claims.sub,
+    ...(typeof claims.session_id === 'string' ? { sessionId: claims.session_id } : {}),
+  });
+}
+
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
@@ -131,12 +151,7 @@ export async function requireUser(
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized();
     request.claims = await verifier.verify(token);
-    // Every line logged for the rest of this request names who it is about.
-    setLogContext({
-      tenantId: request.claims.app_metadata.tenant_id,
-      userId: request.claims.sub,
-      ...(typeof request.claims.session_id === 'string' ? { sessionId: request.claims.session_id } : {}),
-    });
+    logAs(request.claims);
   }
   const roles = request.claims.app_metadata.roles;
   if (anyOf && !anyOf.some((role) => roles.includes(role)))

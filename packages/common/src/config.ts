@@ -44,3 +44,8 @@ export const BaseConfig = {
   ),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection URL' }),
 };
+
+/** A process name as an environment variable prefix: `auth-service` → `AUTH_SERVICE` (`_URL`, `_PORT`, …). */
+export function envPrefix(name: string): string {
+  return name.toUpperCase().replaceAll('-', '_');
+}

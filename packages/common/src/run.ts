@@ -38,7 +38,11 @@ export async function runService(
   closeWithGrace({ delay: run.shutdownGraceMs ?? 10_000 }, async ({ err, signal }) => {
     if (err) running.app.log.error({ err }, 'fatal error, shutting down');
     else running.app.log.info({ signal }, 'shutting down');
-    await running.app.close();
+    // close() waits for every connection, and a keep-alive client (the gateway's pool, a
+    // browser) keeps its connection open after its last response. Connections are closed as
+    // soon as they are idle, so in-flight requests finish and nothing else holds the exit.
+    const sweep = setInterval(() => running.app.server.closeIdleConnections(), 50);
+    await running.app.close().finally(() => clearInterval(sweep));
     await running.close?.();
     await activeTelemetry()?.shutdown();
   });

@@ -7,6 +7,7 @@ import { adminDb, claimsFor, createTestTenant, serviceDb, type TestTenant } from
 let admin: Sql;
 let courseService: Sql;
 let authService: Sql;
+let loggingService: Sql;
 let tenantA: TestTenant;
 let tenantB: TestTenant;
 let courseOfB: string;
@@ -15,6 +16,7 @@ before(async () => {
   admin = adminDb();
   courseService = serviceDb('course-service');
   authService = serviceDb('auth-service');
+  loggingService = serviceDb('logging-service');
   tenantA = await createTestTenant(admin, 'rls-a');
   tenantB = await createTestTenant(admin, 'rls-b');
   for (const [tenant, codes] of [
@@ -31,7 +33,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all([admin.end(), courseService.end(), authService.end()]);
+  await Promise.all([admin.end(), courseService.end(), authService.end(), loggingService.end()]);
 });
 
 const asUserOf = (tenant: TestTenant, roles = ['student']) => claimsFor(tenant.id, roles);
@@ -181,6 +183,54 @@ test('every table in a service schema has RLS enabled and at least one policy', 
     select count(*)::int as count from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname in (select schema_name from eduspry.services) and c.relkind in ('r', 'p')`;
   assert.ok(count >= 4, 'the check must look at real tables');
+});
+
+/**
+ * Tables holding tenant_id that are deliberately outside RLS, each with its reason and who may
+ * read it. Empty today: every such table, in any schema, has RLS and a policy.
+ */
+const TENANT_TABLES_WITHOUT_RLS: Record<string, string> = {};
+
+test('every table in any schema that holds tenant_id has RLS and a policy, or is on the allow-list', async () => {
+  const unprotected = await admin<{ table: string }[]>`
+    select format('%I.%I', n.nspname, c.relname) as table
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+    where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\_%'
+      and c.relkind in ('r', 'p') and not c.relispartition
+      and (not c.relrowsecurity or not exists (select 1 from pg_policy p where p.polrelid = c.oid))
+    order by 1`;
+  assert.deepEqual(
+    unprotected.map((row) => row.table).filter((table) => !(table in TENANT_TABLES_WITHOUT_RLS)),
+    [],
+    'tables with tenant_id but without RLS: protect them, or allow-list them with the reason',
+  );
+  const [{ count }] = await admin<[{ count: number }]>`
+    select count(distinct c.oid)::int as count from pg_class c
+    join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+    join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'eventbus' and c.relkind = 'r'`;
+  assert.equal(count, 1, 'the check sees eventbus.events, outside the service schemas');
+});
+
+test('a service role reads the event log only on topics its own consumer groups subscribe to', async () => {
+  const topic = `isolation.${randomUUID().slice(0, 8)}`;
+  const other = `isolation.${randomUUID().slice(0, 8)}`;
+  await admin`
+    insert into eventbus.events (topic, key, event_id, tenant_id, event_type, version, payload)
+    values (${topic}, 'k', ${randomUUID()}, ${tenantA.id}, 'test.isolation.happened', 1, '{}'),
+           (${other}, 'k', ${randomUUID()}, ${tenantB.id}, 'test.isolation.happened', 1, '{}')`;
+  const visible = (sql: typeof courseService) =>
+    sql<{ topic: string }[]>`select topic from eventbus.events where topic in (${topic}, ${other})`.then(
+      (rows) => rows.map((row) => row.topic),
+    );
+  assert.deepEqual(await visible(courseService), [], 'no subscription, nothing readable');
+  await courseService`insert into eventbus.consumer_offsets (group_name, topic) values (${`g-${topic}`}, ${topic})`;
+  assert.deepEqual(await visible(courseService), [topic], 'its own subscription only');
+  assert.deepEqual(await visible(loggingService), [], "another service's subscription gives it nothing");
+  const moved = await loggingService`
+    update eventbus.consumer_offsets set position = 0 where group_name = ${`g-${topic}`}`;
+  assert.equal(moved.count, 0, "another role cannot move a group's position");
 });
 
 test('tenant-owned tables index tenant_id so the policy filter is cheap', async () => {

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 
+export * from './log-line.ts';
 export type { Logger };
 
 /** The guide's log line, one JSON object per line, keys in this order and always present. */
@@ -70,10 +71,6 @@ export function setLogContext(fields: LogContext): void {
   const current = storage.getStore();
   if (current) Object.assign(current, fields);
   else storage.enterWith({ ...fields });
-}
-
-export function currentLogContext(): LogContext {
-  return storage.getStore() ?? {};
 }
 
 export interface LoggerOptions {
