@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sql, Tx } from '@eduspry/common';
-import type { EventEnvelope } from '@eduspry/contracts';
+import { type EventEnvelope, NIL_UUID } from '@eduspry/contracts';
+import { runWithLogContext } from '@eduspry/logging';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { EventBusMetrics } from './metrics.ts';
 import { assertSchemaName, topicFor } from './topics.ts';
@@ -143,7 +144,10 @@ export class ConsumerCore {
     return 'handled';
   }
 
-  /** Runs `work` in a consumer span whose parent is the producer's span (from `traceparent`). */
+  /**
+   * Runs `work` in a consumer span whose parent is the producer's span (from `traceparent`), inside
+   * a log context of the event's tenant and that trace.
+   */
   #inTrace<T>(event: EventEnvelope, info: DeliveryInfo, work: () => Promise<T>): Promise<T> {
     const parent = contextFromHeaders(info.headers);
     return context.with(parent, () =>
@@ -160,7 +164,9 @@ export class ConsumerCore {
         },
         async (span) => {
           try {
-            return await work();
+            // Every line the handler logs names the event's tenant and trace, as a request's do.
+            const { traceId, spanId } = span.spanContext();
+            return await runWithLogContext({ tenantId: event.tenantId, traceId, spanId }, work);
           } catch (error) {
             span.recordException(error as Error);
             span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
@@ -195,7 +201,7 @@ export class ConsumerCore {
       insert into ${this.#sql(`${this.schema}.dead_letters`)}
         (consumer_group, topic, key, event_id, tenant_id, event_type, version, payload, headers, error, attempts)
       values (${this.group}, ${delivery.topic}, ${delivery.key}, ${eventId},
-              ${event?.tenantId ?? delivery.headers.ce_tenantid ?? '00000000-0000-0000-0000-000000000000'},
+              ${event?.tenantId ?? delivery.headers.ce_tenantid ?? NIL_UUID},
               ${event?.eventType ?? delivery.headers.ce_type ?? 'unknown'}, ${event?.version ?? 0},
               ${this.#sql.json((event ?? { raw: delivery.raw ?? null }) as never)},
               ${this.#sql.json(delivery.headers)}, ${message}, ${attempts})

@@ -40,6 +40,18 @@ function toDeadLetter(row: DeadLetterRow): DeadLetter {
   };
 }
 
+/** Why a dead letter could not be replayed: the admin routes answer each as its own problem. */
+export type DeadLetterRefusal = 'not-found' | 'already-replayed' | 'not-subscribed' | 'undecodable';
+
+export class DeadLetterReplayRefused extends Error {
+  readonly reason: DeadLetterRefusal;
+  constructor(reason: DeadLetterRefusal, message: string) {
+    super(message);
+    this.name = 'DeadLetterReplayRefused';
+    this.reason = reason;
+  }
+}
+
 export async function listDeadLetters(sql: Sql, options: ListDeadLettersOptions): Promise<DeadLetter[]> {
   const table = sql(`${assertSchemaName(options.schema)}.dead_letters`);
   const rows = await sql<DeadLetterRow[]>`
@@ -59,12 +71,18 @@ export async function replayDeadLetter(
 ): Promise<void> {
   const table = sql(`${assertSchemaName(options.schema)}.dead_letters`);
   const [row] = await sql<DeadLetterRow[]>`select * from ${table} where id = ${options.id}`;
-  if (!row) throw new Error(`no dead letter ${options.id} in ${options.schema}`);
-  if (row.replayed_at) throw new Error(`dead letter ${options.id} was already replayed`);
+  if (!row)
+    throw new DeadLetterReplayRefused('not-found', `no dead letter ${options.id} in ${options.schema}`);
+  if (row.replayed_at)
+    throw new DeadLetterReplayRefused('already-replayed', `dead letter ${options.id} was already replayed`);
   const consumer = consumers.get(`${options.schema}/${row.consumer_group}`);
   if (!consumer)
-    throw new Error(`consumer group ${row.consumer_group} is not subscribed on this bus: cannot replay`);
-  if (!row.payload?.eventId) throw new Error(`dead letter ${options.id} holds no decodable event`);
+    throw new DeadLetterReplayRefused(
+      'not-subscribed',
+      `consumer group ${row.consumer_group} is not subscribed on this bus: cannot replay`,
+    );
+  if (!row.payload?.eventId)
+    throw new DeadLetterReplayRefused('undecodable', `dead letter ${options.id} holds no decodable event`);
   try {
     await consumer.handleOnce(row.payload, {
       topic: row.topic,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Sql } from '@eduspry/common';
 import { type EventEnvelope, schemaFor, validateEvent } from '@eduspry/contracts';
 import {
@@ -12,7 +13,9 @@ import {
 } from '@platformatic/kafka';
 import { ConsumerCore, HANDLER_BATCH } from './consumer.ts';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.ts';
+import { clientConnection, type KafkaConnection } from './kafka-connection.ts';
 import { type EventBusMetrics, eventBusMetrics } from './metrics.ts';
+import { topicFor } from './topics.ts';
 import { HEADERS } from './trace.ts';
 import type {
   BusOptions,
@@ -20,12 +23,15 @@ import type {
   EventBus,
   ListDeadLettersOptions,
   PublishRecord,
+  SubscribedGroup,
   SubscribeOptions,
   Subscription,
+  WatchOptions,
 } from './types.ts';
 
 export interface KafkaBusOptions extends BusOptions {
-  brokers: string[];
+  /** Brokers, and SASL/TLS when the brokers want them (kafkaConnection reads them from the env). */
+  connection: KafkaConnection;
   /** Partitions of topics this bus creates (default 3); existing topics are left as they are. */
   partitions?: number;
   replicationFactor?: number;
@@ -51,14 +57,17 @@ export class KafkaBus implements EventBus {
   readonly #knownTopics = new Set<string>();
   readonly #consumers = new Map<string, ConsumerCore>();
   readonly #subscriptions = new Set<Subscription>();
+  /** What every client of this bus is given to reach the brokers. */
+  readonly #connection: ReturnType<typeof clientConnection>;
 
   constructor(sql: Sql, options: KafkaBusOptions) {
     this.#sql = sql;
     this.#options = options;
     this.#metrics = eventBusMetrics(options.registry);
+    this.#connection = clientConnection(options.connection);
     this.#producer = new Producer({
       clientId: `${options.service}-producer`,
-      bootstrapBrokers: options.brokers,
+      ...this.#connection,
       idempotent: true,
       acks: ProduceAcks.ALL,
       serializers: { key: stringSerializer, headerKey: stringSerializer, headerValue: stringSerializer },
@@ -71,7 +80,7 @@ export class KafkaBus implements EventBus {
     if (!missing.length) return;
     const admin = new Admin({
       clientId: `${this.#options.service}-admin`,
-      bootstrapBrokers: this.#options.brokers,
+      ...this.#connection,
     });
     try {
       const existing = new Set(await admin.listTopics());
@@ -126,6 +135,10 @@ export class KafkaBus implements EventBus {
       });
   }
 
+  groups(): SubscribedGroup[] {
+    return [...this.#consumers.values()].map(({ group, schema, topics }) => ({ group, schema, topics }));
+  }
+
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const core = new ConsumerCore(this.#sql, options, this.#metrics, this.#options.logger);
     const { group, topics } = core;
@@ -133,7 +146,7 @@ export class KafkaBus implements EventBus {
     const consumer = new Consumer<string, Buffer, string, string>({
       groupId: group,
       clientId: `${this.#options.service}-${group}`,
-      bootstrapBrokers: this.#options.brokers,
+      ...this.#connection,
       deserializers: {
         key: stringDeserializer,
         headerKey: stringDeserializer,
@@ -221,6 +234,55 @@ export class KafkaBus implements EventBus {
         await commit();
         await (consumer.close(true) as unknown as Promise<void>).catch(() => {});
         this.#consumers.delete(`${core.schema}/${group}`);
+        this.#subscriptions.delete(subscription);
+      },
+    };
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** A consumer group of its own per watch (so every process sees everything), from the latest offset. */
+  async watch(options: WatchOptions): Promise<Subscription> {
+    const types = new Set(options.eventTypes);
+    const topics = [...new Set(options.eventTypes.map(topicFor))];
+    await this.ensureTopics(topics);
+    const group = `${this.#options.service}.watch.${randomUUID()}`;
+    const consumer = new Consumer<string, Buffer, string, string>({
+      groupId: group,
+      clientId: group,
+      ...this.#connection,
+      deserializers: {
+        key: stringDeserializer,
+        headerKey: stringDeserializer,
+        headerValue: stringDeserializer,
+      },
+      autocommit: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTime: 200,
+    });
+    const stream: MessagesStream<string, Buffer, string, string> = await consumer.consume({
+      topics,
+      mode: 'latest',
+      autocommit: false,
+    });
+    stream.on('data', (message: KafkaMessage) => {
+      const delivered = decode(message);
+      if (!('event' in delivered) || !delivered.event || !types.has(delivered.event.eventType)) return;
+      try {
+        options.handler(delivered.event);
+      } catch (error) {
+        this.#options.logger?.error({ err: error, group }, 'event watcher failed on an event');
+      }
+    });
+    stream.on('error', (error: Error) =>
+      this.#options.logger?.error({ err: error, group }, 'kafka watch stream error'),
+    );
+    const subscription: Subscription = {
+      group,
+      stop: async () => {
+        await (stream.close() as Promise<void>).catch(() => {});
+        await (consumer.close(true) as unknown as Promise<void>).catch(() => {});
         this.#subscriptions.delete(subscription);
       },
     };

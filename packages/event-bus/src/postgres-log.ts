@@ -3,6 +3,7 @@ import { type EventEnvelope, validateEvent } from '@eduspry/contracts';
 import { ConsumerCore, HANDLER_BATCH } from './consumer.ts';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.ts';
 import { type EventBusMetrics, eventBusMetrics } from './metrics.ts';
+import { topicFor } from './topics.ts';
 import type {
   BusOptions,
   DeadLetter,
@@ -10,8 +11,10 @@ import type {
   EventBusLogger,
   ListDeadLettersOptions,
   PublishRecord,
+  SubscribedGroup,
   SubscribeOptions,
   Subscription,
+  WatchOptions,
 } from './types.ts';
 import { Wake } from './wake.ts';
 
@@ -72,6 +75,10 @@ export class PostgresLogBus implements EventBus {
       });
   }
 
+  groups(): SubscribedGroup[] {
+    return [...this.#consumers.values()].map(({ group, schema, topics }) => ({ group, schema, topics }));
+  }
+
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const core = new ConsumerCore(this.#sql, options, this.#metrics, this.#options.logger);
     const { group, topics } = core;
@@ -94,6 +101,72 @@ export class PostgresLogBus implements EventBus {
         await loop;
         await listener.unlisten();
         this.#consumers.delete(`${core.schema}/${group}`);
+        this.#subscriptions.delete(subscription);
+      },
+    };
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async watch(options: WatchOptions): Promise<Subscription> {
+    const types = new Set(options.eventTypes);
+    const topics = [...new Set(options.eventTypes.map(topicFor))];
+    const since = new Date(Date.now() - (options.lookbackMs ?? 0));
+    // A watcher keeps no position, but its subscription is recorded like a group's: a role may
+    // read the topics of its own subscriptions only (eventbus.events is under RLS).
+    const group = `${this.#options.service}.watch:${options.eventTypes.join(',')}`;
+    await this.#sql`
+      insert into eventbus.consumer_offsets ${this.#sql(topics.map((topic) => ({ group_name: group, topic })))}
+      on conflict do nothing`;
+    const positions = new Map<string, string>();
+    for (const topic of topics) {
+      // Walks the (topic, position) index backwards: recent events are few.
+      const [last] = await this.#sql<{ position: string }[]>`
+        select position from eventbus.events where topic = ${topic} and created_at < ${since}
+        order by position desc limit 1`;
+      positions.set(topic, last?.position ?? '0');
+    }
+    const wake = new Wake();
+    const listener = await this.#sql.listen('eventbus', (topic) => {
+      if (topics.includes(topic)) wake.wake();
+    });
+    let stopping = false;
+    const batchSize = this.#options.batchSize ?? 500;
+    const loop = (async () => {
+      while (!stopping) {
+        let full = false;
+        for (const topic of topics) {
+          try {
+            const rows = await this.#sql<{ position: string; event_type: string; payload: EventEnvelope }[]>`
+              select position, event_type, payload from eventbus.events
+              where topic = ${topic} and position > ${positions.get(topic)!}
+              order by position limit ${batchSize}`;
+            for (const row of rows) {
+              if (types.has(row.event_type)) {
+                try {
+                  options.handler(row.payload);
+                } catch (error) {
+                  this.#options.logger?.error({ err: error, group }, 'event watcher failed on an event');
+                }
+              }
+              positions.set(topic, row.position);
+            }
+            if (rows.length === batchSize) full = true;
+          } catch (error) {
+            if (!stopping)
+              this.#options.logger?.warn({ err: error, group, topic }, 'watching the event log failed');
+          }
+        }
+        if (!full && !stopping) await wake.wait(this.#options.pollIntervalMs ?? 1000);
+      }
+    })();
+    const subscription: Subscription = {
+      group,
+      stop: async () => {
+        stopping = true;
+        wake.wake();
+        await loop;
+        await listener.unlisten().catch(() => {});
         this.#subscriptions.delete(subscription);
       },
     };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Context, context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { type Context, context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /** Header names follow the CloudEvents Kafka binding (`ce_*`) plus W3C trace context. */
@@ -40,8 +40,4 @@ export function currentTraceHeaders(active: Context = context.active()): Record<
 /** The context a consumer's handler runs in: the producer's span as remote parent. */
 export function contextFromHeaders(headers: Record<string, string>): Context {
   return propagator.extract(ROOT_CONTEXT, headers, getter);
-}
-
-export function traceIdOf(ctx: Context = context.active()): string | undefined {
-  return trace.getSpanContext(ctx)?.traceId;
 }

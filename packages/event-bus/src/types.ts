@@ -47,6 +47,21 @@ export interface SubscribeOptions {
   retry?: RetryOptions;
 }
 
+/**
+ * A broadcast, in-memory follower: every process that watches sees every matching event (no
+ * consumer group shares them out), nothing is written (no offsets, no processed_events), and a
+ * restarted process starts over. For state each process keeps in memory, e.g. ended sessions.
+ */
+export interface WatchOptions {
+  eventTypes: string[];
+  /**
+   * Also deliver events appended up to this long before the watch started (the Postgres event
+   * log; Kafka starts at the latest offset), so a process that just started knows recent facts.
+   */
+  lookbackMs?: number;
+  handler: (event: EventEnvelope) => void;
+}
+
 export interface Subscription {
   readonly group: string;
   /** Stops fetching, lets the event in hand finish and commits what was handled. */
@@ -78,11 +93,21 @@ export interface ListDeadLettersOptions {
   limit?: number;
 }
 
+/** A consumer group subscribed on a bus in this process. */
+export interface SubscribedGroup {
+  group: string;
+  schema: string;
+  topics: string[];
+}
+
 export interface EventBus {
   readonly kind: 'kafka' | 'postgres';
+  /** The consumer groups subscribed on this bus in this process (watchers are not groups). */
+  groups(): SubscribedGroup[];
   /** Stores the records durably, in order per key; rejects if any is refused. */
   publish(records: PublishRecord[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  watch(options: WatchOptions): Promise<Subscription>;
   listDeadLetters(options: ListDeadLettersOptions): Promise<DeadLetter[]>;
   /**
    * Runs the group's handler again for a dead letter (the group must be subscribed on this bus);

@@ -9,8 +9,9 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { Registry } from 'prom-client';
 import {
+  BUS_SCHEMA,
   busTestDb,
-  createEffectsTable,
+  createBusTestSchema,
   fillOutbox,
   numberedEvent,
   seqOf,
@@ -23,7 +24,7 @@ const sql = busTestDb();
 before(async () => {
   // What the service's OpenTelemetry SDK does: keep the active context across awaits.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  await createEffectsTable(admin);
+  await createBusTestSchema(admin);
 });
 after(() => Promise.all([admin.end(), sql.end()]));
 
@@ -96,14 +97,14 @@ for (const adapter of ADAPTERS) {
       const traceparent = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;
       const event = numberedEvent(tenant.id, randomUUID(), 1);
       await sql.begin(async (tx) => {
-        await appendToOutbox(tx, { schema: 'notification', key: event.data.userId, event, topic });
-        await tx`update notification.outbox set headers = ${tx.json({ traceparent })} where event_id = ${event.eventId}`;
+        await appendToOutbox(tx, { schema: BUS_SCHEMA, key: event.data.userId, event, topic });
+        await tx`update event_bus_test.outbox set headers = ${tx.json({ traceparent })} where event_id = ${event.eventId}`;
       });
       const seen: { event: EventEnvelope; traceId?: string }[] = [];
       const subscription = await bus.subscribe({
         group,
         topics: [topic],
-        schema: 'notification',
+        schema: BUS_SCHEMA,
         handler: async (received, tx) => {
           seen.push({ event: received, traceId: trace.getActiveSpan()?.spanContext().traceId });
           await recordEffect(group)(received, tx);
@@ -111,7 +112,7 @@ for (const adapter of ADAPTERS) {
       });
       const relay = startOutboxRelay({
         sql,
-        schema: 'notification',
+        schema: BUS_SCHEMA,
         bus,
         logger,
         pollIntervalMs: 100,
@@ -124,7 +125,7 @@ for (const adapter of ADAPTERS) {
         // The relay stamps the row after publishing, in its own commit: the consumer may be first.
         await waitFor('the relay to mark the row sent', async () => {
           const [row] =
-            await admin`select published_at from notification.outbox where event_id = ${event.eventId}`;
+            await admin`select published_at from event_bus_test.outbox where event_id = ${event.eventId}`;
           return Boolean(row?.published_at);
         });
       } finally {
@@ -151,14 +152,14 @@ for (const adapter of ADAPTERS) {
       const events = await fillOutbox(sql, { tenantId: tenant.id, topic, count: KILL_TEST_EVENTS, keys: 50 });
       const published = async () => {
         const [row] = await admin<{ count: number }[]>`
-          select count(*)::int as count from notification.outbox where topic = ${topic} and published_at is not null`;
+          select count(*)::int as count from event_bus_test.outbox where topic = ${topic} and published_at is not null`;
         return row!.count;
       };
       // The consumer is down while the relay publishes; the relay is stopped midway and two
       // relays take over at once.
       const first = startOutboxRelay({
         sql,
-        schema: 'notification',
+        schema: BUS_SCHEMA,
         bus,
         logger,
         batchSize: 200,
@@ -169,7 +170,7 @@ for (const adapter of ADAPTERS) {
       const midway = await published();
       assert.ok(midway < KILL_TEST_EVENTS, 'the relay was stopped midway');
       const relays = [1, 2].map(() =>
-        startOutboxRelay({ sql, schema: 'notification', bus, logger, batchSize: 500, pollIntervalMs: 50 }),
+        startOutboxRelay({ sql, schema: BUS_SCHEMA, bus, logger, batchSize: 500, pollIntervalMs: 50 }),
       );
       await waitFor('every event to be published', async () => (await published()) === KILL_TEST_EVENTS);
       await Promise.all(relays.map((relay) => relay.stop()));
@@ -183,7 +184,7 @@ for (const adapter of ADAPTERS) {
       const consumer = await bus.subscribe({
         group,
         topics: [topic],
-        schema: 'notification',
+        schema: BUS_SCHEMA,
         handler: recordEffect(group),
       });
       await waitFor('some effects', async () => (await effects(group)).count >= 2000);
@@ -195,7 +196,7 @@ for (const adapter of ADAPTERS) {
       }
       const again = await Promise.all(
         [1, 2].map(() =>
-          bus.subscribe({ group, topics: [topic], schema: 'notification', handler: recordEffect(group) }),
+          bus.subscribe({ group, topics: [topic], schema: BUS_SCHEMA, handler: recordEffect(group) }),
         ),
       );
       try {
@@ -211,6 +212,9 @@ for (const adapter of ADAPTERS) {
         distinct: KILL_TEST_EVENTS,
       });
       assert.deepEqual(await keysOutOfOrder(group), [], 'events of one key were handled in order');
+      const [parked] = await admin<[{ count: number }]>`
+        select count(*)::int as count from event_bus_test.dead_letters where consumer_group = ${group}`;
+      assert.equal(parked.count, 0, 'no event was parked in dead letters');
     });
 
     test('a handler that throws for one event parks it in dead letters, keeps consuming, and can replay it', async () => {
@@ -225,7 +229,7 @@ for (const adapter of ADAPTERS) {
       const subscription = await bus.subscribe({
         group,
         topics: [topic],
-        schema: 'notification',
+        schema: BUS_SCHEMA,
         retry: { maxAttempts: 3, initialDelayMs: 10 },
         handler: async (event, tx) => {
           if (event.eventId === poison.eventId && !healed) {
@@ -235,10 +239,10 @@ for (const adapter of ADAPTERS) {
           await recordEffect(group)(event, tx);
         },
       });
-      const relay = startOutboxRelay({ sql, schema: 'notification', bus, logger, pollIntervalMs: 50 });
+      const relay = startOutboxRelay({ sql, schema: BUS_SCHEMA, bus, logger, pollIntervalMs: 50 });
       try {
         await waitFor('the other events', async () => (await effects(group)).count === 9);
-        const [dead, ...more] = await bus.listDeadLetters({ schema: 'notification', group });
+        const [dead, ...more] = await bus.listDeadLetters({ schema: BUS_SCHEMA, group });
         assert.equal(more.length, 0);
         assert.equal(dead?.eventId, poison.eventId);
         assert.equal(dead?.attempts, 3);
@@ -247,11 +251,11 @@ for (const adapter of ADAPTERS) {
         assert.deepEqual(dead?.event, poison);
 
         healed = true;
-        await bus.replayDeadLetter({ schema: 'notification', id: dead!.id });
+        await bus.replayDeadLetter({ schema: BUS_SCHEMA, id: dead!.id });
         assert.equal((await effects(group)).count, 10);
-        assert.deepEqual(await bus.listDeadLetters({ schema: 'notification', group }), []);
+        assert.deepEqual(await bus.listDeadLetters({ schema: BUS_SCHEMA, group }), []);
         const [replayed] = await bus.listDeadLetters({
-          schema: 'notification',
+          schema: BUS_SCHEMA,
           group,
           includeReplayed: true,
         });
@@ -281,7 +285,7 @@ for (const adapter of ADAPTERS) {
         const subscription = await bus.subscribe({
           group: `test-${randomUUID()}`,
           topics: [topic],
-          schema: 'notification',
+          schema: BUS_SCHEMA,
           handler: async (event) => {
             seen.push(event);
           },

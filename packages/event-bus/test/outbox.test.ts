@@ -28,14 +28,21 @@ function registered(tenantId: string, overrides: Record<string, unknown> = {}) {
 test('writes the event in the caller transaction as the service role, with topic, key and trace context', async () => {
   const tenant = await createTestTenant(admin);
   const event = registered(tenant.id);
-  await auth.begin((tx) => appendToOutbox(tx, { schema: 'identity', key: event.data.userId, event }));
-  const [row] = await admin`select * from identity.outbox where event_id = ${event.eventId}`;
+  // Read back inside the caller's transaction: once it commits, a relay of any platform sharing
+  // this test database may publish (and stamp) the row at once.
+  const row = await auth.begin(async (tx) => {
+    await appendToOutbox(tx, { schema: 'identity', key: event.data.userId, event });
+    const [written] = await tx`select * from identity.outbox where event_id = ${event.eventId}`;
+    return written;
+  });
   assert.equal(row?.topic, 'eduspry.user');
   assert.equal(row?.key, event.data.userId);
   assert.equal(row?.event_type, 'user.authentication.user_registered');
   assert.deepEqual(row?.payload, event);
   assert.match(row?.headers.traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
   assert.equal(row?.published_at, null);
+  const [committed] = await admin`select 1 as found from identity.outbox where event_id = ${event.eventId}`;
+  assert.equal(committed?.found, 1, 'the event committed with the transaction');
 });
 
 test('a rolled-back change leaves no event behind', async () => {
