@@ -137,7 +137,16 @@ export function Select({
 }
 
 /** A labelled progress bar: the number is in the text, not only in the colour. */
-export function ProgressBar({ percent, label }: { percent: number; label: string }) {
+export function ProgressBar({
+  percent,
+  label,
+  valueText,
+}: {
+  percent: number;
+  label: string;
+  /** The visible value in the page's language (default English "N% complete"). */
+  valueText?: string;
+}) {
   const value = Math.max(0, Math.min(100, Math.round(percent)));
   return (
     <div className="ui-progress">
@@ -151,7 +160,7 @@ export function ProgressBar({ percent, label }: { percent: number; label: string
       >
         <div className="ui-progress-fill" style={{ width: `${value}%` }} />
       </div>
-      <span className="ui-progress-text">{value}% complete</span>
+      <span className="ui-progress-text">{valueText ?? `${value}% complete`}</span>
     </div>
   );
 }
@@ -181,20 +190,29 @@ export function Badge({
 }
 
 /** A locked thing says so in words (not only an icon) and why. */
-export function LockNotice({ explanation }: { explanation: string }) {
+export function LockNotice({ explanation, lead = 'Locked:' }: { explanation: string; lead?: string }) {
   return (
     <p className="ui-lock">
       <span aria-hidden="true">🔒 </span>
-      <strong>Locked:</strong> {explanation}
+      <strong>{lead}</strong> {explanation}
     </p>
   );
 }
 
 /** Placeholder blocks of fixed height, so content replacing them does not shift the layout. */
-export function Skeleton({ lines = 3, height = 96 }: { lines?: number; height?: number }) {
+export function Skeleton({
+  lines = 3,
+  height = 96,
+  label = 'Loading…',
+}: {
+  lines?: number;
+  height?: number;
+  /** What a screen reader hears, in the page's language. */
+  label?: string;
+}) {
   return (
     <div aria-busy="true" aria-live="polite" className="ui-skeleton-group">
-      <span className="ui-visually-hidden">Loading…</span>
+      <span className="ui-visually-hidden">{label}</span>
       {Array.from({ length: lines }, (_, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: identical placeholders that never reorder
         <div key={i} className="ui-skeleton" style={{ height }} />
