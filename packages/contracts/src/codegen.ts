@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { allSchemas, currentVersion, type EventSchema, eventTypes, schemaFor } from './registry.ts';
 
 /** Where the TypeScript types derived from the schemas are written. */
@@ -86,7 +86,76 @@ function tsType(schema: AvroSchema, indent: string): string {
   }
 }
 
+/** The README whose event table is generated from the schemas' `doc`. */
+export const README_FILE = new URL('../README.md', import.meta.url).pathname;
+const TABLE_START =
+  '<!-- events table: generated from schemas/*.avsc by `npm run generate -w @eduspry/contracts` -->';
+const TABLE_END = '<!-- end of events table -->';
+
+/** A schema's record `doc` says its key field, trigger and producer: `… Key: x. Trigger: …. Producer: ….` */
+export function eventFacts(schema: EventSchema): {
+  summary: string;
+  key: string;
+  trigger: string;
+  producer: string;
+} {
+  const doc = (schema.definition as { doc?: string }).doc ?? '';
+  const match = /^(.*?)\s*Key: (\S+?)\.\s+Trigger: (.+?)\s+Producer: (.+?)\.?$/s.exec(doc);
+  if (!match)
+    throw new Error(`${schema.file}: its doc must end "Key: <field>. Trigger: <what>. Producer: <service>."`);
+  return { summary: match[1]!, key: match[2]!, trigger: match[3]!.replace(/\.$/, ''), producer: match[4]! };
+}
+
+function fieldList(schema: EventSchema): string {
+  const fields = (schema.definition as { fields: { name: string; type: AvroSchema; default?: unknown }[] })
+    .fields;
+  return fields
+    .map((field) => {
+      const type = field.type as { type?: string; symbols?: string[] };
+      const name = type?.type === 'enum' ? `${field.name} (${type.symbols!.join('\\|')})` : field.name;
+      return field.default !== undefined ? `${name}?` : name;
+    })
+    .join(', ');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((cell, i) => Math.max(cell.length, 3, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
+}
+
+/** The README's event table: one row per event type at its current version. */
+export function generateEventTable(): string {
+  const rows = eventTypes().map((eventType) => {
+    const schema = schemaFor(eventType, currentVersion(eventType));
+    const facts = eventFacts(schema);
+    return [
+      `\`${eventType}\` v${schema.version}`,
+      facts.key,
+      facts.trigger,
+      facts.producer,
+      fieldList(schema),
+    ];
+  });
+  return [
+    TABLE_START,
+    '',
+    ...table(['Event type', 'Key', 'Trigger', 'Producer', 'Data'], rows),
+    '',
+    TABLE_END,
+  ].join('\n');
+}
+
+/** The README with its event table regenerated (the table goes between its two markers). */
+export function readmeWithEventTable(readme: string): string {
+  const start = readme.indexOf(TABLE_START);
+  const end = readme.indexOf(TABLE_END);
+  if (start < 0 || end < 0) throw new Error(`${README_FILE} lacks the event table markers`);
+  return readme.slice(0, start) + generateEventTable() + readme.slice(end + TABLE_END.length);
+}
+
 if (import.meta.main) {
   writeFileSync(GENERATED_FILE, generateEventTypes());
-  console.log(`wrote ${GENERATED_FILE}`);
+  writeFileSync(README_FILE, readmeWithEventTable(readFileSync(README_FILE, 'utf8')));
+  console.log(`wrote ${GENERATED_FILE} and the event table of ${README_FILE}`);
 }

@@ -40,20 +40,21 @@ export interface SchemaRevision {
 
 /**
  * Every committed revision of a schema file, newest first, read from git history, so a breaking
- * edit fails even after it was committed. Empty outside a git checkout.
+ * edit fails even after it was committed. Outside a git checkout this throws: a check with
+ * nothing to compare against must not pass.
  */
 export function committedRevisions(file: string): SchemaRevision[] {
   const cwd = dirname(file);
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
   let root: string;
-  let commits: string[];
   try {
-    root = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
-    commits = execFileSync('git', ['log', '--format=%H', '--', file], { cwd, encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    return [];
+    root = git('rev-parse', '--show-toplevel').trim();
+  } catch (error) {
+    throw new Error(`cannot compare ${file} with its committed revisions: not in a git checkout`, {
+      cause: error,
+    });
   }
+  const commits = git('log', '--format=%H', '--', file).split('\n').filter(Boolean);
   const path = relative(root, file);
   return commits.flatMap((commit) => {
     try {
@@ -63,4 +64,21 @@ export function committedRevisions(file: string): SchemaRevision[] {
       return []; // the commit deleted the file
     }
   });
+}
+
+/** One schema file against every committed revision: what was compared, and what breaks. */
+export function checkAgainstRevisions(
+  file: string,
+  definition: avro.Schema | object,
+): { compared: string[]; problems: (CompatibilityProblem & { commit: string })[] } {
+  const revisions = committedRevisions(file);
+  return {
+    compared: revisions.map((revision) => revision.commit),
+    problems: revisions.flatMap((revision) =>
+      compatibilityProblems(revision.definition, definition).map((problem) => ({
+        ...problem,
+        commit: revision.commit,
+      })),
+    ),
+  };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventDataMap } from './event-data.generated.ts';
+import { isUuid } from './ids.ts';
 import { currentVersion, schemaFor } from './registry.ts';
 
 export type EventType = keyof EventDataMap & string;
@@ -34,7 +35,6 @@ export class EventValidationError extends Error {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface CreateEventInput<T> {
@@ -60,7 +60,10 @@ export function createEvent<K extends EventType>(
     data: input.data,
   };
   validateEvent(event);
-  return event;
+  // The data as every consumer receives it, whichever bus carries it: optional fields left out
+  // take their schema default (null), as Avro's encoding gives them on Kafka.
+  const type = schemaFor(eventType, event.version).type;
+  return { ...event, data: structuredClone(type.clone(event.data)) as EventOf<K>['data'] };
 }
 
 /**
@@ -73,8 +76,8 @@ export function validateEvent(event: EventEnvelope): void {
     throw new EventValidationError(eventType, field, problem);
   };
   if (typeof event !== 'object' || event === null) fail('event', 'must be an object');
-  if (typeof event.eventId !== 'string' || !UUID.test(event.eventId)) fail('eventId', 'must be a uuid');
-  if (typeof event.tenantId !== 'string' || !UUID.test(event.tenantId)) fail('tenantId', 'must be a uuid');
+  if (typeof event.eventId !== 'string' || !isUuid(event.eventId)) fail('eventId', 'must be a uuid');
+  if (typeof event.tenantId !== 'string' || !isUuid(event.tenantId)) fail('tenantId', 'must be a uuid');
   if (typeof event.timestamp !== 'string' || !ISO_INSTANT.test(event.timestamp))
     fail('timestamp', 'must be an ISO-8601 instant');
   if (typeof event.eventType !== 'string') fail('eventType', 'must be a string');

@@ -118,6 +118,49 @@ export const OPERATIONS = {
     mutation InviteUser($email: String!, $displayName: String!, $roles: [String!]) {
       inviteUser(email: $email, displayName: $displayName, roles: $roles) { id email status }
     }`,
+  TenantReport: /* GraphQL */ `
+    query TenantReport($from: String, $to: String) {
+      tenantReport(from: $from, to: $to) {
+        from
+        to
+        activeUsers { day count }
+        totals { users activeUsers itemsCompleted attemptsSubmitted minutes }
+        courses { courseId activeStudents completionRate gradeAverage course { id code title } }
+      }
+    }`,
+  CourseReport: /* GraphQL */ `
+    query CourseReport($courseId: ID!, $from: String, $to: String) {
+      courseReport(courseId: $courseId, from: $from, to: $to) {
+        courseId
+        from
+        to
+        course { id code title }
+        engagement { day activeStudents minutes }
+        funnel { moduleId position started completed }
+        grades { average buckets { from to count } }
+        atRisk { userId reasons { code detail } }
+        students { userId lastActivityAt minutes itemsCompleted videosWatched gradeAverage }
+      }
+    }`,
+  StudentReport: /* GraphQL */ `
+    query StudentReport($userId: ID!, $from: String, $to: String) {
+      studentReport(userId: $userId, from: $from, to: $to) {
+        userId
+        from
+        to
+        activity { day minutes }
+        courses {
+          courseId
+          lastActivityAt
+          minutes
+          itemsCompleted
+          itemsTotal
+          videosWatched
+          gradeAverage
+          course { id code title }
+        }
+      }
+    }`,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
