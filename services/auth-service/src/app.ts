@@ -7,6 +7,8 @@ import {
   type Sql,
   useTokenVerifier,
 } from '@eduspry/common';
+import { createOutboxMailer, createSmtpMailer, type Mailer } from '@eduspry/common/mailer';
+import { busAdminRoutes, type EventBus } from '@eduspry/event-bus';
 import type { Logger } from '@eduspry/logging';
 import proxyAddr from '@fastify/proxy-addr';
 import rateLimit from '@fastify/rate-limit';
@@ -16,9 +18,10 @@ import { type EventSink, outboxSink } from './domain/events.ts';
 import { KeyStore } from './domain/signing-keys.ts';
 import { createOidcClient } from './idp/oidc.ts';
 import type { IdentityProviderFactory } from './idp/port.ts';
-import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { endedSessionRoutes } from './routes/ended-sessions.ts';
 import { oidcRoutes } from './routes/oidc.ts';
+import { rosterRoutes } from './routes/roster.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { userRoutes } from './routes/users.ts';
@@ -32,6 +35,8 @@ declare module 'fastify' {
 }
 
 export interface AuthDeps {
+  /** The service's event bus: mounts the super-admin routes `GET /admin/bus` and dead-letter replay. */
+  eventBus?: EventBus;
   sql: Sql;
   config: AuthConfig;
   logger?: Logger;
@@ -48,6 +53,7 @@ export interface AuthDeps {
 /** Wires the auth-service: no I/O happens here beyond what the routes do per request. */
 export async function buildApp({
   sql,
+  eventBus,
   config,
   logger,
   mailer,
@@ -115,6 +121,10 @@ export async function buildApp({
   await app.register(accountRoutes, limits);
   await app.register(tenantRoutes, { ctx });
   await app.register(userRoutes, { ctx });
+  await app.register(rosterRoutes, { ctx });
   await app.register(oidcRoutes, limits);
+  await app.register(endedSessionRoutes);
+  if (eventBus)
+    await app.register(busAdminRoutes, { bus: eventBus, schema: 'identity', service: 'auth-service' });
   return app;
 }

@@ -282,7 +282,7 @@ test('a tenant admin invites a user who accepts, chooses a password and is signe
     method: 'POST',
     url: `/tenants/${tenant.id}/invitations`,
     headers: bearer(token),
-    payload: { email: 'teacher@example.test', display_name: 'Ms Teacher', roles: ['instructor'] },
+    payload: { email: 'teacher@example.test', displayName: 'Ms Teacher', roles: ['instructor'] },
   });
   assert.equal(invited.statusCode, 201, invited.body);
   assert.equal(invited.json().status, 'invited');
@@ -430,7 +430,7 @@ test('a tenant admin of tenant A cannot list, change or invite users of tenant B
     method: 'POST',
     url: `/tenants/${b.tenant.id}/invitations`,
     headers: bearer(token),
-    payload: { email: 'x@example.test', display_name: 'X' },
+    payload: { email: 'x@example.test', displayName: 'X' },
   });
   assert.equal(invite.statusCode, 403);
   // Through their own tenant's path with B's user id: not found, B's user is untouched.
@@ -514,8 +514,13 @@ test('deactivating a user ends their sessions and sign-ins, and emits user_deact
     (await h.app.inject({ url: '/user', headers: bearer(studentSession.access_token) })).statusCode,
     401,
   );
-  const [event] = await outboxEvents(h.admin, tenant.id);
-  assert.equal(event?.event_type, 'user.authentication.user_deactivated');
+  const events = await outboxEvents(h.admin, tenant.id);
+  assert.ok(events.some((event) => event.event_type === 'user.authentication.user_deactivated'));
+  // Each of the user's sessions ended: every verifier is told, not only this one.
+  const ended = events.filter((event) => event.event_type === 'user.authentication.session_ended');
+  assert.ok(ended.length >= 1);
+  assert.ok(ended.every((event) => event.payload.data.userId === student.id));
+  assert.ok(ended.every((event) => event.payload.data.reason === 'user_deactivated'));
   const back = await h.app.inject({
     method: 'POST',
     url: `/tenants/${tenant.id}/users/${student.id}/reactivate`,
@@ -523,6 +528,13 @@ test('deactivating a user ends their sessions and sign-ins, and emits user_deact
   });
   assert.equal(back.json().status, 'active');
   assert.equal((await signIn(h.app, tenant.slug, student.email)).statusCode, 200);
+  // Consumers keeping a user directory (course-service) are told the user is back.
+  const reactivated = (await outboxEvents(h.admin, tenant.id)).filter(
+    (event) => event.event_type === 'user.authentication.user_reactivated',
+  );
+  assert.equal(reactivated.length, 1);
+  assert.equal(reactivated[0]!.payload.data.userId, student.id);
+  assert.equal(reactivated[0]!.payload.data.status, 'active');
   const audit = await h.app.inject({
     url: `/tenants/${tenant.id}/audit-events?action=user.deactivated`,
     headers: bearer(adminToken),
@@ -554,4 +566,42 @@ test('security-relevant actions land in the audit log', async () => {
     'password_reset.requested',
   ])
     assert.ok(actions.has(action), `audit has ${action}`);
+});
+
+test('the audit log filters by actor and by time range, and refuses a range that ends before it starts', async () => {
+  const { tenant, adminUser, student } = await createWorld(h.admin);
+  await tokensFor(h.app, tenant.slug, student.email);
+  const token = (await tokensFor(h.app, tenant.slug, adminUser.email)).access_token;
+  const [admin] = await h.admin<{ id: string }[]>`
+    select id from identity.users where tenant_id = ${tenant.id} and email = ${adminUser.email}`;
+  const list = async (query: string) => {
+    const response = await h.app.inject({
+      url: `/tenants/${tenant.id}/audit-events?limit=100&${query}`,
+      headers: bearer(token),
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json().items as { actorId: string | null; createdAt: string }[];
+  };
+  const everything = await list('');
+  const byAdmin = await list(`actorId=${admin!.id}`);
+  assert.ok(byAdmin.length > 0 && byAdmin.length < everything.length, 'the student acted too');
+  assert.ok(byAdmin.every((event) => event.actorId === admin!.id));
+  const newest = everything[0]!.createdAt;
+  assert.deepEqual(await list(`to=${encodeURIComponent(everything.at(-1)!.createdAt)}`), []);
+  assert.equal((await list(`from=${encodeURIComponent(newest)}`)).length >= 1, true);
+  assert.deepEqual(
+    await list(`from=${encodeURIComponent(new Date(Date.parse(newest) + 1000).toISOString())}`),
+    [],
+  );
+  const backwards = await h.app.inject({
+    url: `/tenants/${tenant.id}/audit-events?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z`,
+    headers: bearer(token),
+  });
+  assert.equal(backwards.statusCode, 400);
+  assert.equal(backwards.json().field, 'querystring.from');
+  const notADate = await h.app.inject({
+    url: `/tenants/${tenant.id}/audit-events?from=yesterday`,
+    headers: bearer(token),
+  });
+  assert.equal(notADate.statusCode, 400);
 });

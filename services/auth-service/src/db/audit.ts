@@ -25,15 +25,28 @@ export interface AuditRow {
   created_at: Date;
 }
 
+export interface AuditFilter {
+  action?: string | undefined;
+  actorId?: string | undefined;
+  /** Inclusive lower and exclusive upper bound of created_at. */
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
 export async function listAuditEvents(
   tx: Tx,
   tenantId: string,
   limit: number,
   offset: number,
-  action?: string,
+  filter: AuditFilter = {},
 ): Promise<AuditRow[]> {
+  const { action = null, actorId = null, from = null, to = null } = filter;
   return tx<AuditRow[]>`
     select id::text, action, actor_id, subject_id, ip, detail, created_at from identity.audit_events
-    where tenant_id = ${tenantId} and (${action ?? null}::text is null or action = ${action ?? null})
+    where tenant_id = ${tenantId}
+      and (${action}::text is null or action = ${action})
+      and (${actorId}::uuid is null or actor_id = ${actorId})
+      and (${from}::timestamptz is null or created_at >= ${from})
+      and (${to}::timestamptz is null or created_at < ${to})
     order by id desc limit ${limit} offset ${offset}`;
 }

@@ -77,27 +77,52 @@ export async function touchSession(tx: Tx, id: string, ttlSeconds: number): Prom
              expires_at = now() + make_interval(secs => ${ttlSeconds}) where id = ${id}`;
 }
 
-export async function revokeSession(tx: Tx, id: string, reason: string): Promise<boolean> {
-  const rows = await tx`update identity.sessions set revoked_at = now(), revoked_reason = ${reason}
-                        where id = ${id} and revoked_at is null returning id`;
-  return rows.length > 0;
+/** A session that was just revoked: what the session_ended event reports. */
+export interface RevokedSessionRow {
+  id: string;
+  user_id: string;
+  tenant_id: string;
 }
 
-/** Revokes every live session of a user but `except`; returns how many. */
+/** Revokes one session if it is still live; returns it, or undefined when it already had ended. */
+export async function revokeSession(
+  tx: Tx,
+  id: string,
+  reason: string,
+): Promise<RevokedSessionRow | undefined> {
+  const [row] = await tx<RevokedSessionRow[]>`
+    update identity.sessions set revoked_at = now(), revoked_reason = ${reason}
+    where id = ${id} and revoked_at is null returning id, user_id, tenant_id`;
+  return row;
+}
+
+/** Revokes every live session of a user but `except`; returns the sessions revoked. */
 export async function revokeUserSessions(
   tx: Tx,
   userId: string,
   reason: string,
   except?: string,
-): Promise<number> {
-  const rows = await tx`update identity.sessions set revoked_at = now(), revoked_reason = ${reason}
-                        where user_id = ${userId} and revoked_at is null and id <> ${except ?? '00000000-0000-0000-0000-000000000000'}
-                        returning id`;
-  return rows.length;
+): Promise<RevokedSessionRow[]> {
+  return tx<RevokedSessionRow[]>`
+    update identity.sessions set revoked_at = now(), revoked_reason = ${reason}
+    where user_id = ${userId} and revoked_at is null and id <> ${except ?? '00000000-0000-0000-0000-000000000000'}
+    returning id, user_id, tenant_id`;
 }
 
 export async function listLiveSessions(tx: Tx, userId: string): Promise<SessionRow[]> {
   return tx<SessionRow[]>`select * from identity.sessions
                           where user_id = ${userId} and revoked_at is null and expires_at > now()
+                          order by created_at desc`;
+}
+
+/** A user's live sessions within one tenant (the tenant named too: super_admin's RLS crosses tenants). */
+export async function listLiveTenantUserSessions(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+): Promise<SessionRow[]> {
+  return tx<SessionRow[]>`select * from identity.sessions
+                          where tenant_id = ${tenantId} and user_id = ${userId}
+                            and revoked_at is null and expires_at > now()
                           order by created_at desc`;
 }

@@ -1,4 +1,5 @@
-import { asPlatform, conflict, forbidden, HttpProblem, notFound, type Tx } from '@eduspry/common';
+import { asPlatform, conflict, forbidden, notFound, type Tx } from '@eduspry/common';
+import { primaryRole, type RegistrationMethod } from '@eduspry/contracts';
 import { insertAuditEvent } from '../db/audit.ts';
 import {
   consumeOneTimeToken,
@@ -7,13 +8,14 @@ import {
   type TokenPurpose,
   voidOneTimeTokens,
 } from '../db/one-time-tokens.ts';
-import { revokeUserSessions } from '../db/sessions.ts';
 import { clearFailures } from '../db/sign-in-failures.ts';
 import { findTenantById, findTenantBySlug, type TenantRow } from '../db/tenants.ts';
 import { findUserByEmail, findUserById, insertUser, type UserRow, updateUser } from '../db/users.ts';
+import { problems } from '../problems.ts';
 import type { AuthContext, RequestMeta } from './context.ts';
 import { hashPassword, passwordPolicyViolation } from './passwords.ts';
 import { hashToken, newOpaqueToken } from './secrets.ts';
+import { endUserSessions } from './session-ends.ts';
 import { startSession, tenantSuspended } from './sessions.ts';
 import { type PublicUser, publicUser, type TokenResponse } from './tokens.ts';
 
@@ -28,8 +30,7 @@ export const RESETS_PER_HOUR = 3;
 /** 400 naming the field, like schema validation does, for rules a schema cannot state. */
 export function assertPasswordPolicy(password: string, email?: string, field = 'body.password'): void {
   const violation = passwordPolicyViolation(password, email);
-  if (violation)
-    throw new HttpProblem(400, 'validation', 'Invalid request', `${field} ${violation}`, { field });
+  if (violation) throw problems.create('validation', `${field} ${violation}`, { field });
 }
 
 /** Creates a single-use token for `user` and mails the link; earlier live tokens of that purpose stop working. */
@@ -125,7 +126,10 @@ export async function register(
       ip: meta.ip,
       detail: { via: 'self_registration' },
     });
-    await ctx.events(tx, { type: 'user.authentication.user_registered', data: registeredEvent(user) });
+    await ctx.events(tx, {
+      type: 'user.authentication.user_registered',
+      data: registeredEvent(user, 'password'),
+    });
     return { user, send: await issueMailedToken(ctx, tx, user, tenant, 'verify_email') };
   });
   await send();
@@ -162,18 +166,21 @@ export async function resendVerification(ctx: AuthContext, tenantId: string, use
   await send?.();
 }
 
-export function registeredEvent(user: UserRow) {
+/** user_registered's data: who, in which role, and how the account came to be. */
+export function registeredEvent(user: UserRow, registrationMethod: RegistrationMethod) {
   return {
     userId: user.id,
     tenantId: user.tenant_id,
     email: user.email,
     roles: user.roles,
     registeredAt: user.created_at.toISOString(),
+    role: primaryRole(user.roles),
+    registrationMethod,
   };
 }
 
 export const badTokenProblem = () =>
-  new HttpProblem(400, 'invalid-token', 'Bad Request', 'The link is invalid, expired or was already used');
+  problems.create('invalid-token', 'The link is invalid, expired or was already used');
 
 /**
  * Always answers the same, whether or not the account exists; at most RESETS_PER_HOUR mails
@@ -218,7 +225,7 @@ export async function resetPassword(
     assertPasswordPolicy(input.password, user.email);
     // A reset link proves control of the mailbox, so the email counts as verified too.
     await updateUser(tx, owner.tenant_id, owner.user_id, { passwordHash, emailVerified: true });
-    const ended = await revokeUserSessions(tx, owner.user_id, 'password_reset');
+    const ended = await endUserSessions(ctx, tx, owner.user_id, 'password_reset');
     await clearFailures(tx, owner.tenant_id, user.email);
     await insertAuditEvent(tx, {
       tenantId: owner.tenant_id,
@@ -252,7 +259,10 @@ export async function acceptInvitation(
       status: 'active',
       emailVerified: true,
     });
-    await ctx.events(tx, { type: 'user.authentication.user_registered', data: registeredEvent(user!) });
+    await ctx.events(tx, {
+      type: 'user.authentication.user_registered',
+      data: registeredEvent(user!, 'invitation'),
+    });
     await insertAuditEvent(tx, {
       tenantId: tenant.id,
       action: 'invitation.accepted',

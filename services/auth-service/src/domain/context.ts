@@ -1,6 +1,6 @@
 import type { PlatformLogger, Sql } from '@eduspry/common';
+import type { Mailer } from '@eduspry/common/mailer';
 import type { IdentityProviderFactory } from '../idp/port.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import type { EventSink } from './events.ts';
 import type { KeyStore } from './signing-keys.ts';
 

@@ -9,7 +9,9 @@ import { appendToOutbox } from '@eduspry/event-bus';
 export type UserEventType =
   | 'user.authentication.user_registered'
   | 'user.authentication.user_role_changed'
-  | 'user.authentication.user_deactivated';
+  | 'user.authentication.user_deactivated'
+  | 'user.authentication.user_reactivated'
+  | 'user.authentication.session_ended';
 
 export type UserEvent = {
   [K in UserEventType]: { type: K; data: EventDataMap[K] };

@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  asPlatform,
-  badRequest,
-  HttpProblem,
-  notFound,
-  type TenantClaims,
-  withTenant,
-} from '@eduspry/common';
+import { asPlatform, badRequest, notFound, type TenantClaims, withTenant } from '@eduspry/common';
 import { insertAuditEvent } from '../db/audit.ts';
 import {
   deleteOidcProvider,
@@ -23,7 +16,8 @@ import {
 import { findTenantById, findTenantBySlug } from '../db/tenants.ts';
 import { findUserByEmail, findUserById, insertUser, type UserRow } from '../db/users.ts';
 import type { IdentityProviderClient } from '../idp/port.ts';
-import { assertTenantAdmin } from './access.ts';
+import { problems } from '../problems.ts';
+import { requireAccess } from './access.ts';
 import { registeredEvent } from './accounts.ts';
 import type { AuthContext, RequestMeta } from './context.ts';
 import { seal, unseal } from './sealing.ts';
@@ -60,7 +54,7 @@ function assertIssuerUrl(issuer: string): void {
   const url = URL.parse(issuer);
   const loopback = url && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)))
-    throw new HttpProblem(400, 'validation', 'Invalid request', 'body.issuer must be an https URL', {
+    throw problems.create('validation', 'body.issuer must be an https URL', {
       field: 'body.issuer',
     });
 }
@@ -74,7 +68,7 @@ export async function configureProvider(
   input: ProviderInput,
   meta: RequestMeta,
 ) {
-  assertTenantAdmin(claims, tenantId);
+  requireAccess(claims, 'tenant:administer', { tenantId: tenantId });
   assertIssuerUrl(input.issuer);
   const row = await withTenant(ctx.sql, claims, async (tx) => {
     const row = await upsertOidcProvider(tx, {
@@ -101,7 +95,7 @@ export async function configureProvider(
 }
 
 export async function listProviders(ctx: AuthContext, claims: TenantClaims, tenantId: string) {
-  assertTenantAdmin(claims, tenantId);
+  requireAccess(claims, 'tenant:administer', { tenantId: tenantId });
   const rows = await withTenant(ctx.sql, claims, (tx) => listOidcProviders(tx, tenantId));
   return { items: rows.map(providerView) };
 }
@@ -113,7 +107,7 @@ export async function removeProvider(
   name: string,
   meta: RequestMeta,
 ) {
-  assertTenantAdmin(claims, tenantId);
+  requireAccess(claims, 'tenant:administer', { tenantId: tenantId });
   await withTenant(ctx.sql, claims, async (tx) => {
     if (!(await deleteOidcProvider(tx, tenantId, name))) throw notFound('No such identity provider');
     await insertAuditEvent(tx, {
@@ -150,15 +144,9 @@ export const callbackUrl = (ctx: AuthContext) => `${ctx.issuer.replace(/\/$/, ''
 export function assertRedirectAllowed(ctx: AuthContext, redirectTo: string): void {
   const url = URL.parse(redirectTo);
   if (!url || !ctx.redirectOrigins.includes(url.origin))
-    throw new HttpProblem(
-      400,
-      'validation',
-      'Invalid request',
-      'querystring.redirect_to is not an allowed address',
-      {
-        field: 'querystring.redirect_to',
-      },
-    );
+    throw problems.create('validation', 'querystring.redirect_to is not an allowed address', {
+      field: 'querystring.redirect_to',
+    });
 }
 
 /** Step 1: remember state, nonce and PKCE verifier, and send the browser to the IdP. */
@@ -210,12 +198,7 @@ export async function completeExternalSignIn(ctx: AuthContext, url: URL, meta: R
     return provider ? { login, provider } : undefined;
   });
   if (!pending)
-    throw new HttpProblem(
-      400,
-      'invalid-state',
-      'Bad Request',
-      'The sign-in expired or was already completed: start again',
-    );
+    throw problems.create('invalid-state', 'The sign-in expired or was already completed: start again');
   const { login, provider } = pending;
   const back = (fragment: Record<string, string>) => `${login.redirect_to}#${new URLSearchParams(fragment)}`;
   const failed = (error: string, description: string) => back({ error, error_description: description });
@@ -271,7 +254,10 @@ export async function completeExternalSignIn(ctx: AuthContext, url: URL, meta: R
             ip: meta.ip,
             detail: { via: `oidc:${provider.name}` },
           });
-          await ctx.events(tx, { type: 'user.authentication.user_registered', data: registeredEvent(user) });
+          await ctx.events(tx, {
+            type: 'user.authentication.user_registered',
+            data: registeredEvent(user, 'oidc'),
+          });
         }
       }
       if (user)

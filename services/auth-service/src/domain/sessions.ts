@@ -1,6 +1,6 @@
 import {
   asPlatform,
-  HttpProblem,
+  type HttpProblem,
   notFound,
   type TenantClaims,
   type Tx,
@@ -15,28 +15,27 @@ import {
   insertSession,
   listLiveSessions,
   markRefreshTokenUsed,
-  revokeSession,
-  revokeUserSessions,
   touchSession,
 } from '../db/sessions.ts';
 import { clearFailures, findFailures, recordFailure } from '../db/sign-in-failures.ts';
 import { findTenantById, findTenantBySlug, type TenantRow } from '../db/tenants.ts';
 import { findUserByEmail, findUserById, type UserRow } from '../db/users.ts';
+import { problems } from '../problems.ts';
 import type { AuthContext, RequestMeta } from './context.ts';
 import { FORGET_FAILURES_AFTER_SECONDS, lockSecondsAfter } from './lockout.ts';
 import { burnPasswordCheck, verifyPassword } from './passwords.ts';
 import { hashToken, newOpaqueToken } from './secrets.ts';
+import { endSession, endUserSessions } from './session-ends.ts';
 import { type TokenResponse, tokenResponse } from './tokens.ts';
 
 /** OAuth 2.0's `invalid_grant`, as problem+json: the same for every bad credential. */
 export const invalidCredentials = () =>
-  new HttpProblem(401, 'invalid-credentials', 'Unauthorized', 'Invalid email or password', {
+  problems.create('invalid-credentials', 'Invalid email or password', {
     error: 'invalid_grant',
   });
 export const invalidRefreshToken = (detail = 'The refresh token is not valid') =>
-  new HttpProblem(401, 'invalid-refresh-token', 'Unauthorized', detail, { error: 'invalid_grant' });
-export const tenantSuspended = () =>
-  new HttpProblem(403, 'tenant-suspended', 'Forbidden', 'This organisation is suspended');
+  problems.create('invalid-refresh-token', detail, { error: 'invalid_grant' });
+export const tenantSuspended = () => problems.create('tenant-suspended', 'This organisation is suspended');
 
 /** Opens a session (one refresh-token family) in `tx` and returns the tokens for it. */
 export async function startSession(
@@ -80,58 +79,61 @@ export interface PasswordSignIn {
 }
 
 /**
- * Password sign-in. Unknown tenant, unknown email, missing password and wrong password all
- * answer the same and cost one argon2 verification; failures per (tenant, email) lock with
- * backoff whether or not the account exists.
+ * Failures of sign-ins to a tenant that does not exist are counted (and audited) under this id,
+ * so that branch does exactly the work of the others.
+ */
+const UNKNOWN_TENANT = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Password sign-in. Unknown tenant, unknown email, inactive account, missing password and
+ * wrong password all answer the same and do the same work: the same three lookups, one argon2
+ * verification, the same failure record and audit line. Failures per (tenant, email) lock with
+ * backoff whether or not the tenant or account exists.
  */
 export async function signInWithPassword(
   ctx: AuthContext,
   { tenant: slug, email, password }: PasswordSignIn,
   meta: RequestMeta,
 ): Promise<TokenResponse> {
-  const found = await asPlatform(ctx.sql, 'password sign-in', ctx.log, async (tx) => {
+  const { tenant, failures, user } = await asPlatform(ctx.sql, 'password sign-in', ctx.log, async (tx) => {
     const tenant = await findTenantBySlug(tx, slug);
-    if (!tenant) return { tenant };
-    const failures = await findFailures(tx, tenant.id, email);
-    const user = await findUserByEmail(tx, tenant.id, email);
+    const tenantId = tenant?.id ?? UNKNOWN_TENANT;
+    const failures = await findFailures(tx, tenantId, email);
+    const user = await findUserByEmail(tx, tenantId, email);
     return { tenant, failures, user };
   });
-  const { tenant, user } = found;
-  if (!tenant) {
-    await burnPasswordCheck(password);
-    throw invalidCredentials();
-  }
-  const lockedFor = secondsUntil(found.failures?.locked_until);
+  const lockedFor = secondsUntil(failures?.locked_until);
   if (lockedFor > 0) throw accountLocked(lockedFor);
 
-  const usable = user?.status === 'active' && user.password_hash;
+  const usable = tenant && user?.status === 'active' && user.password_hash;
   let passwordOk = false;
   if (usable) passwordOk = await verifyPassword(user.password_hash!, password);
   else await burnPasswordCheck(password);
-  if (!passwordOk) {
+  if (!passwordOk || !tenant) {
+    const tenantId = tenant?.id ?? UNKNOWN_TENANT;
     const lock = await asPlatform(ctx.sql, 'record failed sign-in', ctx.log, async (tx) => {
-      const row = await recordFailure(tx, tenant.id, email, lockSecondsAfter, FORGET_FAILURES_AFTER_SECONDS);
+      const row = await recordFailure(tx, tenantId, email, lockSecondsAfter, FORGET_FAILURES_AFTER_SECONDS);
       await insertAuditEvent(tx, {
-        tenantId: tenant.id,
+        tenantId,
         action: 'sign_in.failed',
         subjectId: user?.id,
         ip: meta.ip,
-        detail: { email: email.toLowerCase(), failures: row.failures, locked: row.locked_until !== null },
+        detail: {
+          email: email.toLowerCase(),
+          failures: row.failures,
+          locked: row.locked_until !== null,
+          ...(tenant ? {} : { tenant: slug.slice(0, 100) }),
+        },
       });
       return row;
     });
     if (lock.locked_until)
-      ctx.log.warn({ tenantId: tenant.id, failures: lock.failures }, 'account locked after failed sign-ins');
+      ctx.log.warn({ tenantId, failures: lock.failures }, 'account locked after failed sign-ins');
     throw invalidCredentials();
   }
   if (tenant.status !== 'active') throw tenantSuspended();
   if (tenant.settings.requireEmailVerification && !user!.email_verified_at)
-    throw new HttpProblem(
-      403,
-      'email-not-verified',
-      'Forbidden',
-      'Verify your email address before signing in',
-    );
+    throw problems.create('email-not-verified', 'Verify your email address before signing in');
 
   const issue = await asPlatform(ctx.sql, 'open session after sign-in', ctx.log, async (tx) => {
     await clearFailures(tx, tenant.id, email);
@@ -151,7 +153,7 @@ function secondsUntil(date: Date | null | undefined): number {
 }
 
 export const accountLocked = (seconds: number) =>
-  new HttpProblem(429, 'account-locked', 'Too Many Requests', 'Too many failed sign-ins: try again later', {
+  problems.create('account-locked', 'Too many failed sign-ins: try again later', {
     retryAfter: seconds,
   });
 
@@ -182,7 +184,7 @@ export async function refreshSession(
       if (!session || session.revoked_at)
         return { ok: false, problem: invalidRefreshToken('The session has ended') };
       if (token.used_at && !token.recently_used) {
-        await revokeSession(tx, session.id, 'refresh_token_reuse');
+        await endSession(ctx, tx, session.id, 'refresh_token_reuse');
         await insertAuditEvent(tx, {
           tenantId: session.tenant_id,
           action: 'refresh_token.reused',
@@ -205,7 +207,7 @@ export async function refreshSession(
       if (tenant?.status !== 'active') return { ok: false, problem: tenantSuspended() };
       const user = await findUserById(tx, session.tenant_id, session.user_id);
       if (user?.status !== 'active') {
-        await revokeSession(tx, session.id, 'user_inactive');
+        await endSession(ctx, tx, session.id, 'user_inactive');
         return { ok: false, problem: invalidRefreshToken('The account is not active') };
       }
       if (!token.used_at) await markRefreshTokenUsed(tx, token.id);
@@ -239,9 +241,10 @@ export async function signOut(
     const current = claims.session_id;
     let ended = 0;
     if (scope === 'local') {
-      if (current && (await revokeSession(tx, current, 'sign_out'))) ended = 1;
+      if (current && (await endSession(ctx, tx, current, 'sign_out'))) ended = 1;
     } else {
-      ended = await revokeUserSessions(
+      ended = await endUserSessions(
+        ctx,
         tx,
         claims.sub,
         `sign_out_${scope}`,
@@ -283,7 +286,7 @@ export async function endOwnSession(
   await withTenant(ctx.sql, claims, async (tx) => {
     const session = await findSession(tx, sessionId);
     if (!session || session.user_id !== claims.sub || session.revoked_at) throw notFound('No such session');
-    await revokeSession(tx, sessionId, 'ended_by_user');
+    await endSession(ctx, tx, sessionId, 'ended_by_user');
     await insertAuditEvent(tx, {
       tenantId: claims.app_metadata.tenant_id,
       action: 'session.ended',

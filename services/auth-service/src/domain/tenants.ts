@@ -1,14 +1,24 @@
-import { asPlatform, conflict, forbidden, notFound, type TenantClaims, withTenant } from '@eduspry/common';
+import {
+  asPlatform,
+  conflict,
+  forbidden,
+  notFound,
+  type PlatformLogger,
+  type TenantClaims,
+  withTenant,
+} from '@eduspry/common';
 import { insertAuditEvent, listAuditEvents } from '../db/audit.ts';
 import {
   findTenantById,
+  findTenantBySlug,
   insertTenant,
   listTenants,
   type TenantRow,
   type TenantSettings,
   updateTenant,
 } from '../db/tenants.ts';
-import { assertTenantAdmin, isSuperAdmin } from './access.ts';
+import { problems } from '../problems.ts';
+import { requireAccess } from './access.ts';
 import type { AuthContext, RequestMeta } from './context.ts';
 
 export function tenantView(tenant: TenantRow) {
@@ -21,13 +31,9 @@ export function tenantView(tenant: TenantRow) {
       selfRegistration: tenant.settings.selfRegistration ?? false,
       requireEmailVerification: tenant.settings.requireEmailVerification ?? false,
     },
-    created_at: tenant.created_at.toISOString(),
-    updated_at: tenant.updated_at.toISOString(),
+    createdAt: tenant.created_at.toISOString(),
+    updatedAt: tenant.updated_at.toISOString(),
   };
-}
-
-function assertSuperAdmin(claims: TenantClaims): void {
-  if (!isSuperAdmin(claims)) throw forbidden('Only a super_admin may do this');
 }
 
 export async function createTenant(
@@ -36,7 +42,7 @@ export async function createTenant(
   input: { slug: string; name: string; settings?: TenantSettings | undefined },
   meta: RequestMeta,
 ) {
-  assertSuperAdmin(claims);
+  requireAccess(claims, 'platform:administer');
   const tenant = await withTenant(ctx.sql, claims, async (tx) => {
     const tenant = await insertTenant(tx, {
       slug: input.slug,
@@ -57,7 +63,7 @@ export async function createTenant(
 }
 
 export async function listAllTenants(ctx: AuthContext, claims: TenantClaims, limit: number, offset: number) {
-  assertSuperAdmin(claims);
+  requireAccess(claims, 'platform:administer');
   const { items, total } = await withTenant(ctx.sql, claims, (tx) => listTenants(tx, limit, offset));
   return { items: items.map(tenantView), total, limit, offset };
 }
@@ -77,7 +83,7 @@ export async function updateTenantDetails(
   changes: { name?: string | undefined; settings?: TenantSettings | undefined },
   meta: RequestMeta,
 ) {
-  assertTenantAdmin(claims, id);
+  requireAccess(claims, 'tenant:administer', { tenantId: id });
   // tenants' RLS lets only super_admin write, so a tenant admin's change goes the trusted path.
   const tenant = await asPlatform(ctx.sql, 'tenant admin updates own tenant', ctx.log, async (tx) => {
     const tenant = await updateTenant(tx, id, changes);
@@ -102,7 +108,7 @@ export async function setTenantStatus(
   status: 'active' | 'suspended',
   meta: RequestMeta,
 ) {
-  assertSuperAdmin(claims);
+  requireAccess(claims, 'platform:administer');
   if (status === 'suspended' && claims.app_metadata.tenant_id === id)
     throw forbidden('You cannot suspend the tenant you are signed in to');
   const tenant = await withTenant(ctx.sql, claims, async (tx) => {
@@ -124,11 +130,48 @@ export async function tenantAudit(
   ctx: AuthContext,
   claims: TenantClaims,
   id: string,
-  query: { limit: number; offset: number; action?: string | undefined },
+  query: {
+    limit: number;
+    offset: number;
+    action?: string | undefined;
+    actorId?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  },
 ) {
-  assertTenantAdmin(claims, id);
+  requireAccess(claims, 'tenant:administer', { tenantId: id });
+  const from = query.from ? new Date(query.from) : undefined;
+  const to = query.to ? new Date(query.to) : undefined;
+  if (from && to && from > to)
+    throw problems.create('validation', 'querystring.from must not be after querystring.to', {
+      field: 'querystring.from',
+    });
   const rows = await withTenant(ctx.sql, claims, (tx) =>
-    listAuditEvents(tx, id, query.limit, query.offset, query.action),
+    listAuditEvents(tx, id, query.limit, query.offset, {
+      action: query.action,
+      actorId: query.actorId,
+      from,
+      to,
+    }),
   );
-  return { items: rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() })) };
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      action: row.action,
+      actorId: row.actor_id,
+      subjectId: row.subject_id,
+      ip: row.ip,
+      detail: row.detail,
+      createdAt: row.created_at.toISOString(),
+    })),
+  };
+}
+
+/** Public information about an active tenant, for its sign-in page (no caller is known yet). */
+export async function publicTenant(ctx: AuthContext, slug: string, log: PlatformLogger) {
+  const tenant = await asPlatform(ctx.sql, 'public tenant lookup before sign-in', log, (tx) =>
+    findTenantBySlug(tx, slug),
+  );
+  if (tenant?.status !== 'active') throw notFound(`No active tenant ${slug}`);
+  return { id: tenant.id, slug: tenant.slug, name: tenant.name };
 }

@@ -19,6 +19,21 @@ export function publicUser(user: UserRow) {
 }
 export type PublicUser = ReturnType<typeof publicUser>;
 
+/** The same user on EduSpry's own (camelCase) APIs: `/tenants/:tenantId/users…`. */
+export function tenantUser(user: UserRow) {
+  return {
+    id: user.id,
+    tenantId: user.tenant_id,
+    email: user.email,
+    displayName: user.display_name,
+    roles: user.roles,
+    status: user.status,
+    emailVerified: user.email_verified_at !== null,
+    createdAt: user.created_at.toISOString(),
+  };
+}
+export type TenantUser = ReturnType<typeof tenantUser>;
+
 export interface TokenResponse {
   access_token: string;
   token_type: 'bearer';
@@ -81,5 +96,33 @@ export async function tokenResponse(
     expires_at: expiresAt,
     refresh_token: refreshToken,
     user: publicUser(user),
+  };
+}
+
+/** The OpenID Connect discovery document of this issuer. */
+export async function discoveryDocument(ctx: Pick<AuthContext, 'issuer' | 'keys'>) {
+  const base = ctx.issuer.replace(/\/$/, '');
+  const alg = (await ctx.keys.signingKey()).alg;
+  return {
+    issuer: ctx.issuer,
+    jwks_uri: `${base}/.well-known/jwks.json`,
+    token_endpoint: `${base}/token`,
+    grant_types_supported: ['password', 'refresh_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [alg],
+    token_endpoint_auth_methods_supported: ['none'],
+    scopes_supported: ['openid', 'email', 'profile'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'email',
+      'role',
+      'app_metadata',
+      'user_metadata',
+      'session_id',
+    ],
   };
 }

@@ -1,12 +1,13 @@
 import { conflict, forbidden, notFound, type TenantClaims, withTenant } from '@eduspry/common';
 import { insertAuditEvent } from '../db/audit.ts';
-import { revokeUserSessions } from '../db/sessions.ts';
+import { findSession, listLiveTenantUserSessions } from '../db/sessions.ts';
 import { findTenantById } from '../db/tenants.ts';
 import { findUserById, insertUser, type Role, searchUsers, updateUser } from '../db/users.ts';
-import { assertTenantAdmin, isSuperAdmin } from './access.ts';
+import { requireAccess } from './access.ts';
 import { issueMailedToken } from './accounts.ts';
 import type { AuthContext, RequestMeta } from './context.ts';
-import { type PublicUser, publicUser } from './tokens.ts';
+import { endSession, endUserSessions } from './session-ends.ts';
+import { type TenantUser, tenantUser } from './tokens.ts';
 
 export interface UserQuery {
   q?: string | undefined;
@@ -18,9 +19,9 @@ export interface UserQuery {
 
 /** Users of one tenant, searchable by email or name, a page at a time. */
 export async function listUsers(ctx: AuthContext, claims: TenantClaims, tenantId: string, query: UserQuery) {
-  assertTenantAdmin(claims, tenantId);
+  requireAccess(claims, 'tenant:administer', { tenantId: tenantId });
   const { items, total } = await withTenant(ctx.sql, claims, (tx) => searchUsers(tx, tenantId, query));
-  return { items: items.map(publicUser), total, limit: query.limit, offset: query.offset };
+  return { items: items.map(tenantUser), total, limit: query.limit, offset: query.offset };
 }
 
 export async function getUser(
@@ -28,24 +29,23 @@ export async function getUser(
   claims: TenantClaims,
   tenantId: string,
   userId: string,
-): Promise<PublicUser> {
-  assertTenantAdmin(claims, tenantId);
+): Promise<TenantUser> {
+  requireAccess(claims, 'tenant:administer', { tenantId: tenantId });
   const user = await withTenant(ctx.sql, claims, (tx) => findUserById(tx, tenantId, userId));
   if (!user) throw notFound('No such user');
-  return publicUser(user);
+  return tenantUser(user);
 }
 
 /** Only a super_admin may hand out or take away super_admin. */
 function assertMayAssign(claims: TenantClaims, before: Role[], after: Role[]): void {
   const touchesSuper =
     before.includes('super_admin') !== after.includes('super_admin') || after.includes('super_admin');
-  if (touchesSuper && !isSuperAdmin(claims))
-    throw forbidden('Only a super_admin may grant or revoke super_admin');
+  if (touchesSuper) requireAccess(claims, 'roles:assign-super-admin');
 }
 
 export interface Invitation {
   email: string;
-  display_name: string;
+  displayName: string;
   roles: Role[];
 }
 
@@ -59,8 +59,8 @@ export async function inviteUser(
   tenantId: string,
   input: Invitation,
   meta: RequestMeta,
-): Promise<PublicUser> {
-  assertTenantAdmin(claims, tenantId);
+): Promise<TenantUser> {
+  requireAccess(claims, 'tenant:administer', { tenantId: tenantId });
   assertMayAssign(claims, [], input.roles);
   const { user, send } = await withTenant(ctx.sql, claims, async (tx) => {
     const tenant = await findTenantById(tx, tenantId);
@@ -68,7 +68,7 @@ export async function inviteUser(
     const user = await insertUser(tx, {
       tenantId,
       email: input.email,
-      displayName: input.display_name,
+      displayName: input.displayName,
       passwordHash: null,
       roles: input.roles,
       status: 'invited',
@@ -86,7 +86,7 @@ export async function inviteUser(
     return { user, send: await issueMailedToken(ctx, tx, user, tenant, 'invitation') };
   });
   await send();
-  return publicUser(user);
+  return tenantUser(user);
 }
 
 export async function changeRoles(
@@ -96,8 +96,8 @@ export async function changeRoles(
   userId: string,
   roles: Role[],
   meta: RequestMeta,
-): Promise<PublicUser> {
-  assertTenantAdmin(claims, tenantId);
+): Promise<TenantUser> {
+  requireAccess(claims, 'tenant:administer', { tenantId: tenantId });
   const user = await withTenant(ctx.sql, claims, async (tx) => {
     const before = await findUserById(tx, tenantId, userId);
     if (!before) throw notFound('No such user');
@@ -124,7 +124,7 @@ export async function changeRoles(
     });
     return after;
   });
-  return publicUser(user);
+  return tenantUser(user);
 }
 
 /** Deactivation ends every session at once; access tokens already issued lapse within their short lifetime. */
@@ -134,8 +134,8 @@ export async function deactivateUser(
   tenantId: string,
   userId: string,
   meta: RequestMeta,
-): Promise<PublicUser> {
-  assertTenantAdmin(claims, tenantId);
+): Promise<TenantUser> {
+  requireAccess(claims, 'tenant:administer', { tenantId: tenantId });
   if (userId === claims.sub) throw forbidden('You cannot deactivate your own account');
   const user = await withTenant(ctx.sql, claims, async (tx) => {
     const before = await findUserById(tx, tenantId, userId);
@@ -143,7 +143,7 @@ export async function deactivateUser(
     assertMayAssign(claims, before.roles, before.roles);
     if (before.status === 'deactivated') return before;
     const after = (await updateUser(tx, tenantId, userId, { status: 'deactivated' }))!;
-    const ended = await revokeUserSessions(tx, userId, 'user_deactivated');
+    const ended = await endUserSessions(ctx, tx, userId, 'user_deactivated');
     await insertAuditEvent(tx, {
       tenantId,
       action: 'user.deactivated',
@@ -164,7 +164,7 @@ export async function deactivateUser(
     });
     return after;
   });
-  return publicUser(user);
+  return tenantUser(user);
 }
 
 /** Undoes a deactivation: the user may sign in again (their old sessions stay ended). */
@@ -174,8 +174,8 @@ export async function reactivateUser(
   tenantId: string,
   userId: string,
   meta: RequestMeta,
-): Promise<PublicUser> {
-  assertTenantAdmin(claims, tenantId);
+): Promise<TenantUser> {
+  requireAccess(claims, 'tenant:administer', { tenantId: tenantId });
   const user = await withTenant(ctx.sql, claims, async (tx) => {
     const before = await findUserById(tx, tenantId, userId);
     if (!before) throw notFound('No such user');
@@ -192,7 +192,102 @@ export async function reactivateUser(
       subjectId: userId,
       ip: meta.ip,
     });
+    // Consumers that keep a user directory (course-service) learn the user is back.
+    await ctx.events(tx, {
+      type: 'user.authentication.user_reactivated',
+      data: {
+        userId,
+        tenantId,
+        status: after.status,
+        reactivatedBy: claims.sub,
+        reactivatedAt: after.updated_at.toISOString(),
+      },
+    });
     return after;
   });
-  return publicUser(user);
+  return tenantUser(user);
+}
+
+/** A user's live session as a tenant's admin sees it (EduSpry's camelCase API). */
+export interface UserSession {
+  id: string;
+  provider: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastUsedAt: string;
+  expiresAt: string;
+}
+
+/** The user's live sessions, newest first, for the tenant's admins: where they are signed in. */
+export async function listUserSessions(
+  ctx: AuthContext,
+  claims: TenantClaims,
+  tenantId: string,
+  userId: string,
+): Promise<{ items: UserSession[] }> {
+  requireAccess(claims, 'tenant:administer', { tenantId });
+  const sessions = await withTenant(ctx.sql, claims, async (tx) => {
+    if (!(await findUserById(tx, tenantId, userId))) throw notFound('No such user');
+    return listLiveTenantUserSessions(tx, tenantId, userId);
+  });
+  return {
+    items: sessions.map((session) => ({
+      id: session.id,
+      provider: session.provider,
+      userAgent: session.user_agent,
+      ip: session.ip,
+      createdAt: session.created_at.toISOString(),
+      // A session never refreshed was last used when it began.
+      lastUsedAt: (session.last_refreshed_at ?? session.created_at).toISOString(),
+      expiresAt: session.expires_at.toISOString(),
+    })),
+  };
+}
+
+/**
+ * An admin signs a user out: of one session (`sessionId`) or of every session. It goes through
+ * session-ends.ts like a sign-out, so every verifier refuses the ended sessions' access tokens
+ * within seconds. Returns how many sessions ended.
+ */
+export async function endSessionsOfUser(
+  ctx: AuthContext,
+  claims: TenantClaims,
+  tenantId: string,
+  userId: string,
+  sessionId: string | undefined,
+  meta: RequestMeta,
+): Promise<number> {
+  requireAccess(claims, 'tenant:administer', { tenantId });
+  return withTenant(ctx.sql, claims, async (tx) => {
+    const user = await findUserById(tx, tenantId, userId);
+    if (!user) throw notFound('No such user');
+    // Only a super_admin signs a super_admin out, as only one changes their roles.
+    assertMayAssign(claims, user.roles, user.roles);
+    if (sessionId) {
+      const session = await findSession(tx, sessionId);
+      if (!session || session.tenant_id !== tenantId || session.user_id !== userId || session.revoked_at)
+        throw notFound('No such session');
+      await endSession(ctx, tx, sessionId, 'ended_by_admin');
+      await insertAuditEvent(tx, {
+        tenantId,
+        action: 'session.ended_by_admin',
+        actorId: claims.sub,
+        subjectId: sessionId,
+        ip: meta.ip,
+        detail: { userId },
+      });
+      return 1;
+    }
+    const ended = await endUserSessions(ctx, tx, userId, 'signed_out_by_admin');
+    await insertAuditEvent(tx, {
+      tenantId,
+      action: 'user.signed_out_by_admin',
+      actorId: claims.sub,
+      subjectId: userId,
+      ip: meta.ip,
+      detail: { sessions: ended },
+    });
+    return ended;
+  });
 }

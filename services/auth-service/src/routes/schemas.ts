@@ -1,7 +1,7 @@
-import { HttpProblem } from '@eduspry/common';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { RequestMeta } from '../domain/context.ts';
+import { problems } from '../problems.ts';
 
 export const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', minLength: 1, maxLength: 63 });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
@@ -16,6 +16,7 @@ export const RoleName = Type.Union([
 export const Roles = Type.Array(RoleName, { minItems: 1, maxItems: 4, uniqueItems: true });
 export const Problem = Type.Ref('Problem');
 
+/** A user in GoTrue's wire shape (`/user`, `/signup`, token responses): snake_case, so Supabase clients work. */
 export const User = Type.Object({
   id: Type.String(),
   tenant_id: Type.String(),
@@ -25,6 +26,18 @@ export const User = Type.Object({
   status: Type.String(),
   email_verified: Type.Boolean(),
   created_at: Type.String(),
+});
+
+/** A user as EduSpry's own APIs (`/tenants/:tenantId/users…`) show it: camelCase, like every EduSpry API. */
+export const TenantUser = Type.Object({
+  id: Type.String(),
+  tenantId: Type.String(),
+  email: Type.String(),
+  displayName: Type.String(),
+  roles: Type.Array(Type.String()),
+  status: Type.String(),
+  emailVerified: Type.Boolean(),
+  createdAt: Type.String(),
 });
 
 export const TokenResponse = Type.Object({
@@ -41,8 +54,7 @@ export const Page = {
   offset: Type.Integer({ minimum: 0, maximum: 100_000, default: 0 }),
 };
 
-export const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [status, Problem]));
+export { errors } from '@eduspry/common';
 
 export function meta(request: FastifyRequest): RequestMeta {
   return { ip: request.clientIp, userAgent: request.headers['user-agent'] };
@@ -51,6 +63,6 @@ export function meta(request: FastifyRequest): RequestMeta {
 /** A 400 naming the field, for fields one grant type needs and another does not. */
 export function requiredField<T>(value: T | undefined, field: string): T {
   if (value === undefined || value === null || value === '')
-    throw new HttpProblem(400, 'validation', 'Invalid request', `${field} is required`, { field });
+    throw problems.create('validation', `${field} is required`, { field });
   return value;
 }

@@ -1,11 +1,11 @@
-import { asPlatform, notFound, requireUser, type ServiceApp } from '@eduspry/common';
+import { requireUser, type ServiceApp } from '@eduspry/common';
 import { Type } from 'typebox';
-import { findTenantBySlug } from '../db/tenants.ts';
 import type { AuthContext } from '../domain/context.ts';
 import {
   createTenant,
   getTenant,
   listAllTenants,
+  publicTenant,
   setTenantStatus,
   tenantAudit,
   updateTenantDetails,
@@ -26,8 +26,8 @@ const Tenant = Type.Object({
   name: Type.String(),
   status: Type.String(),
   settings: Type.Object({ selfRegistration: Type.Boolean(), requireEmailVerification: Type.Boolean() }),
-  created_at: Type.String(),
-  updated_at: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
 });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const security = [{ bearerAuth: [] }];
@@ -35,7 +35,6 @@ const IdParams = Type.Object({ id: Uuid });
 
 /** Tenants: the public face for sign-in pages, and management for super_admin and tenant admins. */
 export async function tenantRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext }): Promise<void> {
-  const { sql } = ctx;
   app.get(
     '/tenants/by-slug/:slug',
     {
@@ -45,13 +44,7 @@ export async function tenantRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext 
         response: { 200: PublicTenant, 404: Type.Ref('Problem') },
       },
     },
-    async (request) => {
-      const tenant = await asPlatform(sql, 'public tenant lookup before sign-in', request.log, (tx) =>
-        findTenantBySlug(tx, request.params.slug),
-      );
-      if (tenant?.status !== 'active') throw notFound(`No active tenant ${request.params.slug}`);
-      return { id: tenant.id, slug: tenant.slug, name: tenant.name };
-    },
+    async (request) => publicTenant(ctx, request.params.slug, request.log),
   );
 
   app.post(
@@ -155,18 +148,26 @@ export async function tenantRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext 
         summary: "The tenant's security audit log, newest first (its tenant_admin, super_admin)",
         security,
         params: IdParams,
-        querystring: Type.Object({ action: Type.Optional(Type.String({ maxLength: 100 })), ...Page }),
+        querystring: Type.Object({
+          action: Type.Optional(Type.String({ maxLength: 100 })),
+          actorId: Type.Optional(Type.String({ format: 'uuid', description: 'Only what this user did' })),
+          from: Type.Optional(
+            Type.String({ format: 'date-time', description: 'Events at or after this instant' }),
+          ),
+          to: Type.Optional(Type.String({ format: 'date-time', description: 'Events before this instant' })),
+          ...Page,
+        }),
         response: {
           200: Type.Object({
             items: Type.Array(
               Type.Object({
                 id: Type.String(),
                 action: Type.String(),
-                actor_id: Type.Union([Type.String(), Type.Null()]),
-                subject_id: Type.Union([Type.String(), Type.Null()]),
+                actorId: Type.Union([Type.String(), Type.Null()]),
+                subjectId: Type.Union([Type.String(), Type.Null()]),
                 ip: Type.Union([Type.String(), Type.Null()]),
                 detail: Type.Record(Type.String(), Type.Unknown()),
-                created_at: Type.String(),
+                createdAt: Type.String(),
               }),
             ),
           }),

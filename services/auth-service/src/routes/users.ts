@@ -4,16 +4,27 @@ import type { AuthContext } from '../domain/context.ts';
 import {
   changeRoles,
   deactivateUser,
+  endSessionsOfUser,
   getUser,
   inviteUser,
+  listUserSessions,
   listUsers,
   reactivateUser,
 } from '../domain/users.ts';
-import { Email, errors, meta, Page, RoleName, Roles, User, Uuid } from './schemas.ts';
+import { Email, errors, meta, Page, RoleName, Roles, TenantUser, Uuid } from './schemas.ts';
 
 const TenantParams = Type.Object({ tenantId: Uuid });
 const UserParams = Type.Object({ tenantId: Uuid, userId: Uuid });
 const security = [{ bearerAuth: [] }];
+const UserSession = Type.Object({
+  id: Type.String(),
+  provider: Type.String(),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  lastUsedAt: Type.String(),
+  expiresAt: Type.String(),
+});
 
 /** A tenant's users, for its admins (and super_admin). */
 export async function userRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext }): Promise<void> {
@@ -34,7 +45,7 @@ export async function userRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext })
         }),
         response: {
           200: Type.Object({
-            items: Type.Array(User),
+            items: Type.Array(TenantUser),
             total: Type.Integer(),
             limit: Type.Integer(),
             offset: Type.Integer(),
@@ -53,7 +64,7 @@ export async function userRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext })
         summary: 'One user of a tenant',
         security,
         params: UserParams,
-        response: { 200: User, ...errors(401, 403, 404) },
+        response: { 200: TenantUser, ...errors(401, 403, 404) },
       },
     },
     async (request) =>
@@ -70,21 +81,21 @@ export async function userRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext })
         body: Type.Object(
           {
             email: Email,
-            display_name: Type.String({ minLength: 1, maxLength: 200 }),
+            displayName: Type.String({ minLength: 1, maxLength: 200 }),
             roles: Type.Optional(Roles),
           },
           { additionalProperties: false },
         ),
-        response: { 201: User, ...errors(400, 401, 403, 404, 409) },
+        response: { 201: TenantUser, ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
-      const { email, display_name, roles = ['student'] } = request.body;
+      const { email, displayName, roles = ['student'] } = request.body;
       const user = await inviteUser(
         ctx,
         await requireUser(request),
         request.params.tenantId,
-        { email, display_name, roles },
+        { email, displayName, roles },
         meta(request),
       );
       return reply.status(201).send(user);
@@ -99,7 +110,7 @@ export async function userRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext })
         security,
         params: UserParams,
         body: Type.Object({ roles: Roles }, { additionalProperties: false }),
-        response: { 200: User, ...errors(400, 401, 403, 404) },
+        response: { 200: TenantUser, ...errors(400, 401, 403, 404) },
       },
     },
     async (request) =>
@@ -120,7 +131,7 @@ export async function userRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext })
         summary: 'Deactivate a user: they can no longer sign in, and every session ends',
         security,
         params: UserParams,
-        response: { 200: User, ...errors(401, 403, 404) },
+        response: { 200: TenantUser, ...errors(401, 403, 404) },
       },
     },
     async (request) =>
@@ -140,7 +151,7 @@ export async function userRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext })
         summary: 'Reactivate a deactivated user: they may sign in again',
         security,
         params: UserParams,
-        response: { 200: User, ...errors(401, 403, 404) },
+        response: { 200: TenantUser, ...errors(401, 403, 404) },
       },
     },
     async (request) =>
@@ -151,5 +162,64 @@ export async function userRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext })
         request.params.userId,
         meta(request),
       ),
+  );
+
+  app.get(
+    '/tenants/:tenantId/users/:userId/sessions',
+    {
+      schema: {
+        summary: "A user's live sessions (where they are signed in), newest first",
+        security,
+        params: UserParams,
+        response: { 200: Type.Object({ items: Type.Array(UserSession) }), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) =>
+      listUserSessions(ctx, await requireUser(request), request.params.tenantId, request.params.userId),
+  );
+
+  app.delete(
+    '/tenants/:tenantId/users/:userId/sessions',
+    {
+      schema: {
+        summary: 'Sign a user out everywhere: every live session ends, their tokens stop within seconds',
+        security,
+        params: UserParams,
+        response: { 200: Type.Object({ ended: Type.Integer() }), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      ended: await endSessionsOfUser(
+        ctx,
+        await requireUser(request),
+        request.params.tenantId,
+        request.params.userId,
+        undefined,
+        meta(request),
+      ),
+    }),
+  );
+
+  app.delete(
+    '/tenants/:tenantId/users/:userId/sessions/:sessionId',
+    {
+      schema: {
+        summary: "End one of a user's sessions: its tokens stop within seconds",
+        security,
+        params: Type.Object({ tenantId: Uuid, userId: Uuid, sessionId: Uuid }),
+        response: { 204: Type.Null(), ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await endSessionsOfUser(
+        ctx,
+        await requireUser(request),
+        request.params.tenantId,
+        request.params.userId,
+        request.params.sessionId,
+        meta(request),
+      );
+      return reply.status(204).send(null);
+    },
   );
 }

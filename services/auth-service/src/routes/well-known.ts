@@ -1,5 +1,6 @@
 import type { ServiceApp } from '@eduspry/common';
 import type { AuthContext } from '../domain/context.ts';
+import { discoveryDocument } from '../domain/tokens.ts';
 
 /** OpenID Connect discovery and the JWKS every service verifies access tokens against. */
 export async function wellKnownRoutes(app: ServiceApp, { ctx }: { ctx: AuthContext }): Promise<void> {
@@ -16,31 +17,6 @@ export async function wellKnownRoutes(app: ServiceApp, { ctx }: { ctx: AuthConte
   app.get(
     '/.well-known/openid-configuration',
     { schema: { summary: 'OpenID Connect discovery document' } },
-    async () => {
-      const base = ctx.issuer.replace(/\/$/, '');
-      const alg = (await ctx.keys.signingKey()).alg;
-      return {
-        issuer: ctx.issuer,
-        jwks_uri: `${base}/.well-known/jwks.json`,
-        token_endpoint: `${base}/token`,
-        grant_types_supported: ['password', 'refresh_token'],
-        subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: [alg],
-        token_endpoint_auth_methods_supported: ['none'],
-        scopes_supported: ['openid', 'email', 'profile'],
-        claims_supported: [
-          'sub',
-          'iss',
-          'aud',
-          'exp',
-          'iat',
-          'email',
-          'role',
-          'app_metadata',
-          'user_metadata',
-          'session_id',
-        ],
-      };
-    },
+    async () => discoveryDocument(ctx),
   );
 }
