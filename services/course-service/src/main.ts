@@ -1,11 +1,11 @@
 import '@eduspry/common/telemetry-register';
 import { createDb, runService } from '@eduspry/common';
-import { createEventBus, startOutboxRelay } from '@eduspry/event-bus';
+import { createEventBus, followEndedSessions, startOutboxRelay } from '@eduspry/event-bus';
 import { createLogger } from '@eduspry/logging';
 import { buildApp } from './app.ts';
 import { createAuthenticator } from './auth.ts';
 import { readConfig } from './config.ts';
-import { subscribeToUserRegistered } from './consumers/user-registered.ts';
+import { subscribeToUserEvents } from './consumers/users.ts';
 import { outboxEvents } from './events.ts';
 import { startGrpcServer } from './grpc/server.ts';
 
@@ -28,7 +28,9 @@ await runService(
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
     });
-    const app = await buildApp({ sql, events: outboxEvents, authenticate, logger });
+    // Kafka when KAFKA_BROKERS is set, otherwise the Postgres event log.
+    const bus = createEventBus({ sql, service: 'course-service', logger });
+    const app = await buildApp({ sql, events: outboxEvents, authenticate, logger, eventBus: bus });
     const grpc = await startGrpcServer({
       sql,
       authenticate,
@@ -37,13 +39,13 @@ await runService(
       port: config.GRPC_PORT,
     });
     logger.info({ port: grpc.port }, 'gRPC listening');
-    // Kafka when KAFKA_BROKERS is set, otherwise the Postgres event log.
-    const bus = createEventBus({ sql, service: 'course-service', logger });
     const relay = startOutboxRelay({ sql, schema: 'course', bus, logger });
-    const subscription = await subscribeToUserRegistered(bus, outboxEvents);
+    const subscription = await subscribeToUserEvents(bus, outboxEvents);
+    const ended = await followEndedSessions(bus); // signed-out sessions' tokens are refused
     return {
       app,
       close: async () => {
+        await ended.stop();
         await grpc.close();
         await subscription.stop();
         await relay.stop();

@@ -1,8 +1,10 @@
 import type { ServiceApp, Sql, TenantClaims } from '@eduspry/common';
 import { adminDb, claimsFor, createTestTenant, serviceDb, type TestTenant } from '@eduspry/common/testing';
+import { createEvent } from '@eduspry/contracts';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp } from '../src/app.ts';
 import { createAuthenticator } from '../src/auth.ts';
+import { applyUserEvent } from '../src/domain/users.ts';
 import { outboxEvents } from '../src/events.ts';
 
 const ISSUER = 'https://auth.test.eduspry';
@@ -42,7 +44,17 @@ export interface Harness {
   admin: Sql;
   sql: Sql;
   tenant: TestTenant;
+  /**
+   * A user of the tenant, registered in course-service's user directory through the consumer's
+   * own use case (`applyUserEvent` with a `user_registered` event), as auth-service's event would.
+   */
   user(roles?: string[], tenant?: TestTenant): Promise<User>;
+  /** A user with a valid token whose registration never reached course-service. */
+  unregisteredUser(roles?: string[], tenant?: TestTenant): Promise<User>;
+  /** Delivers a `user_deactivated` event for the user, through the consumer's use case. */
+  deactivate(user: User): Promise<void>;
+  /** Delivers a `user_reactivated` event (back to active), through the consumer's use case. */
+  reactivate(user: User): Promise<void>;
   call(
     user: User | undefined,
     method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
@@ -68,7 +80,38 @@ export async function harness(): Promise<Harness> {
     newTenant: () => createTestTenant(admin, 'course'),
     async user(roles = ['student'], inTenant = tenant) {
       const claims = claimsFor(inTenant.id, roles);
+      const event = createEvent('user.authentication.user_registered', {
+        tenantId: inTenant.id,
+        data: {
+          userId: claims.sub,
+          tenantId: inTenant.id,
+          email: `${claims.sub}@example.org`,
+          roles,
+          registeredAt: new Date().toISOString(),
+        },
+      });
+      await sql.begin((tx) => applyUserEvent(tx, outboxEvents, event));
       return { claims, id: claims.sub, token: await tokenFor(claims) };
+    },
+    async unregisteredUser(roles = ['student'], inTenant = tenant) {
+      const claims = claimsFor(inTenant.id, roles);
+      return { claims, id: claims.sub, token: await tokenFor(claims) };
+    },
+    async deactivate(user) {
+      const tenantId = user.claims.app_metadata.tenant_id;
+      const event = createEvent('user.authentication.user_deactivated', {
+        tenantId,
+        data: { userId: user.id, tenantId, deactivatedAt: new Date().toISOString() },
+      });
+      await sql.begin((tx) => applyUserEvent(tx, outboxEvents, event));
+    },
+    async reactivate(user) {
+      const tenantId = user.claims.app_metadata.tenant_id;
+      const event = createEvent('user.authentication.user_reactivated', {
+        tenantId,
+        data: { userId: user.id, tenantId, status: 'active', reactivatedAt: new Date().toISOString() },
+      });
+      await sql.begin((tx) => applyUserEvent(tx, outboxEvents, event));
     },
     async call(user, method, url, payload) {
       const response = await app.inject({

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { createDb, type Sql } from '@eduspry/common';
 import { createEvent } from '@eduspry/contracts';
 import { appendToOutbox, createEventBus, type EventBus, startOutboxRelay } from '@eduspry/event-bus';
-import { subscribeToUserRegistered } from '../src/consumers/user-registered.ts';
+import { subscribeToUserEvents } from '../src/consumers/users.ts';
 import { outboxEvents } from '../src/events.ts';
 import { type Harness, harness, type User } from './helpers.ts';
 
@@ -23,9 +23,8 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
   }
 }
 
-/** As auth-service does it: the event goes into identity.outbox with the user's creation. */
-async function register(auth: Sql, tenantId: string, userId: string) {
-  const event = createEvent('user.authentication.user_registered', {
+const registered = (tenantId: string, userId: string) =>
+  createEvent('user.authentication.user_registered', {
     tenantId,
     data: {
       userId,
@@ -35,6 +34,10 @@ async function register(auth: Sql, tenantId: string, userId: string) {
       registeredAt: new Date().toISOString(),
     },
   });
+
+/** As auth-service does it: the event goes into identity.outbox with the user's creation. */
+async function register(auth: Sql, tenantId: string, userId: string) {
+  const event = registered(tenantId, userId);
   await auth.begin((tx) => appendToOutbox(tx, { schema: 'identity', key: userId, event }));
   return event;
 }
@@ -65,7 +68,7 @@ async function endToEnd(kafkaBrokers: string | undefined) {
     createEventBus({ sql: course, service: 'course-service', kafkaBrokers: kafkaBrokers ?? '' }),
   ];
   const relay = startOutboxRelay({ sql: auth, schema: 'identity', bus: buses[0]!, pollIntervalMs: 100 });
-  const subscription = await subscribeToUserRegistered(buses[1]!, outboxEvents);
+  const subscription = await subscribeToUserEvents(buses[1]!, outboxEvents);
   try {
     const userId = crypto.randomUUID();
     const event = await register(auth, tenant.id, userId);
@@ -79,9 +82,20 @@ async function endToEnd(kafkaBrokers: string | undefined) {
       await h.admin`select 1 from course.enrollments where course_id = ${other.body.id} and user_id = ${userId}`;
     assert.equal(elsewhere, undefined, 'only orientation courses auto-enrol');
 
-    // Redelivery of the same event (same eventId) changes nothing and emits nothing more.
-    await buses[0]!.publish([{ topic: 'eduspry.user', key: userId, event, headers: {} }]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Redelivery of the same event (same eventId) changes nothing and emits nothing more. An
+    // event published after it on the same key is handled after it, so once that one has been
+    // processed the redelivered one has been seen.
+    const next = registered(tenant.id, crypto.randomUUID());
+    await buses[0]!.publish([
+      { topic: 'eduspry.user', key: userId, event, headers: {} },
+      { topic: 'eduspry.user', key: userId, event: next, headers: {} },
+    ]);
+    await waitFor('the event published after the redelivered one', async () => {
+      const [row] = await h.admin`
+        select 1 as seen from course.processed_events
+        where consumer_group = 'course-service' and event_id = ${next.eventId}`;
+      return row;
+    });
     const changes = (await h.events(tenant.id)).filter((e) => e.userId === userId);
     assert.deepEqual(changes, [{ userId, courseId: orientation.body.id, action: 'enrolled' }]);
   } finally {

@@ -1,5 +1,8 @@
 import type { Tx } from '@eduspry/common';
-import type { CourseState, EnrollmentRole, EnrollmentStatus } from '../domain/rules.ts';
+import { isUuid } from '@eduspry/contracts';
+import type { CourseState, EnrollmentRole, EnrollmentStatus, Viewer } from '../domain/rules.ts';
+
+export type { Viewer };
 
 export interface CourseRow {
   id: string;
@@ -18,17 +21,6 @@ export interface CourseRow {
   myStatus: EnrollmentStatus | null;
   createdAt: Date;
   updatedAt: Date;
-}
-
-export interface Viewer {
-  userId: string;
-  admin: boolean;
-  /**
-   * The viewer's tenant, or undefined for super_admin (every tenant). RLS enforces it either way;
-   * stated in the query it lets Postgres use the tenant indexes, which a policy cannot (RLS ORs
-   * the tenant policy with super_admin's, so tenant_id is no index condition).
-   */
-  tenantId: string | undefined;
 }
 
 const columns = (tx: Tx) => tx`
@@ -55,6 +47,7 @@ export interface CourseFilter {
   state?: CourseState | undefined;
   term?: string | undefined;
   enrolled?: boolean | undefined;
+  ids?: string[] | undefined;
   after?: { code: string; id: string } | undefined;
   limit: number;
 }
@@ -72,6 +65,7 @@ export async function listCourses(tx: Tx, viewer: Viewer, filter: CourseFilter):
       ${pattern ? tx`and (c.code ilike ${pattern} or c.title ilike ${pattern} or c.description ilike ${pattern})` : tx``}
       ${filter.state ? tx`and c.state = ${filter.state}` : tx``}
       ${filter.term ? tx`and c.term = ${filter.term}` : tx``}
+      ${filter.ids ? tx`and c.id = any(${filter.ids}::uuid[])` : tx``}
       ${filter.enrolled ? tx`and my.status in ('active', 'waitlisted')` : tx``}
       ${filter.after ? tx`and (c.code, c.id) > (${filter.after.code}, ${filter.after.id}::uuid)` : tx``}
     order by c.code, c.id
@@ -175,7 +169,7 @@ export async function findCourseIdsByKeys(
   tenantId: string,
   keys: string[],
 ): Promise<Map<string, { id: string; code: string }>> {
-  const ids = keys.filter((key) => /^[0-9a-f-]{36}$/i.test(key));
+  const ids = keys.filter(isUuid);
   const rows = await tx<{ id: string; code: string }[]>`
     select id, code from course.courses
     where tenant_id = ${tenantId} and (code = any(${keys}) or id = any(${ids}::uuid[]))`;

@@ -92,13 +92,20 @@ export async function setEnrollmentStatus(
   return row!;
 }
 
-/** The student who has waited longest, locked so two promotions never pick the same one. */
+/**
+ * The student who has waited longest, locked so two promotions never pick the same one. A user
+ * the directory knows to be deactivated keeps their place but is not given a seat (reactivated,
+ * they are next again); one it does not know yet is not held back.
+ */
 export async function firstWaitlisted(tx: Tx, courseId: string): Promise<EnrollmentRow | undefined> {
   const [row] = await tx<EnrollmentRow[]>`
-    select ${columns(tx)} from course.enrollments
-    where course_id = ${courseId} and status = 'waitlisted'
-    order by waitlisted_at, created_at, id
-    limit 1 for update`;
+    select ${columns(tx)} from course.enrollments e
+    where e.course_id = ${courseId} and e.status = 'waitlisted'
+      and not exists (
+        select 1 from course.users u
+        where u.tenant_id = e.tenant_id and u.user_id = e.user_id and not u.active)
+    order by e.waitlisted_at, e.created_at, e.id
+    limit 1 for update of e`;
   return row;
 }
 

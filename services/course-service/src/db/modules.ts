@@ -1,6 +1,7 @@
 import type { Tx } from '@eduspry/common';
+import type { ItemKind } from '../domain/rules.ts';
 
-export type ItemKind = 'page' | 'file' | 'link' | 'assessment';
+export type { ItemKind };
 
 export interface ModuleRow {
   id: string;
@@ -111,6 +112,13 @@ export async function findItem(tx: Tx, courseId: string, itemId: string): Promis
   return row;
 }
 
+/** Several items of one course at once (a batch of access checks): by id. */
+export async function findItems(tx: Tx, courseId: string, itemIds: string[]): Promise<Map<string, ItemRow>> {
+  const rows = await tx<ItemRow[]>`
+    select ${itemColumns(tx)} from course.items where course_id = ${courseId} and id = any(${itemIds}::uuid[])`;
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
 export interface NewItem {
   tenantId: string;
   courseId: string;
@@ -170,13 +178,14 @@ export async function moduleProgress(
 export async function completeItem(
   tx: Tx,
   item: { tenantId: string; itemId: string; courseId: string; moduleId: string; userId: string },
-): Promise<Date> {
-  const [row] = await tx<{ completedAt: Date }[]>`
+): Promise<{ completedAt: Date; first: boolean }> {
+  // xmax = 0 only on a row this statement inserted: the first completion, not a repeat.
+  const [row] = await tx<{ completedAt: Date; first: boolean }[]>`
     insert into course.item_completions (tenant_id, item_id, user_id, course_id, module_id)
     values (${item.tenantId}, ${item.itemId}, ${item.userId}, ${item.courseId}, ${item.moduleId})
     on conflict (item_id, user_id) do update set completed_at = course.item_completions.completed_at
-    returning completed_at as "completedAt"`;
-  return row!.completedAt;
+    returning completed_at as "completedAt", (xmax = 0) as first`;
+  return row!;
 }
 
 export async function completedItemIds(tx: Tx, courseId: string, userId: string): Promise<Set<string>> {

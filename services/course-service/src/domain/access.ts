@@ -1,107 +1,126 @@
-import { forbidden, notFound, type TenantClaims, type Tx } from '@eduspry/common';
-import { type CourseRow, findVisibleCourse } from '../db/courses.ts';
-import { findEnrollment } from '../db/enrollments.ts';
-import { findItem, listModules, type ModuleRow, moduleProgress } from '../db/modules.ts';
-import {
-  type AccessReason,
-  decideAccess,
-  isCourseStaff,
-  type Membership,
-  percentComplete,
-  STAFF_ROLES,
-  viewerOf,
-} from './rules.ts';
-
-export interface ModuleView extends ModuleRow {
-  access: { allowed: boolean; reason: AccessReason };
-  progress: { completed: number; total: number; percent: number };
-}
+import type { TenantClaims, Tx } from '@eduspry/common';
+import { isTenantAdminOf, mayTeach } from '@eduspry/contracts';
+import { type CourseRow, findVisibleCourse, listCourses } from '../db/courses.ts';
+import { problems } from '../problems.ts';
+import { isCourseStaff, isOpenForSelfEnrollment, type Membership, viewerOf } from './rules.ts';
 
 /**
- * Every module of a course as one user experiences it: whether it is open and why not, and
- * how far they are through it. Shared by HTTP routes and the gRPC CheckAccess.
+ * Everything a caller may be allowed to do in course-service. Every use case begins with
+ * `requireAccess(...)` naming one of these (Immich's access.ts); RLS stays the floor underneath.
  */
-export async function modulesFor(
-  tx: Tx,
-  claims: TenantClaims,
-  course: CourseRow,
-  membership: Membership | null,
-  userId: string = claims.sub,
-  now: Date = new Date(),
-): Promise<ModuleView[]> {
-  // Asking about someone else: their own membership decides, never the asker's admin role.
-  const staff =
-    userId === claims.sub
-      ? isCourseStaff(claims, membership)
-      : membership?.status === 'active' && STAFF_ROLES.includes(membership.role);
-  const [modules, progress] = await Promise.all([
-    listModules(tx, course.id),
-    moduleProgress(tx, course.id, userId),
-  ]);
-  const isComplete = (moduleId: string) => {
-    const p = progress.get(moduleId);
-    return !p || p.completed >= p.total;
-  };
-  return modules.map((module) => {
-    const p = progress.get(module.id) ?? { total: 0, completed: 0 };
-    return {
-      ...module,
-      access: decideAccess({
-        staff,
-        courseState: course.state,
-        membership,
-        module: {
-          published: module.published,
-          unlockAt: module.unlockAt,
-          prerequisiteComplete: !module.requiresModuleId || isComplete(module.requiresModuleId),
-        },
-        now,
-      }),
-      progress: { ...p, percent: percentComplete(p.completed, p.total) },
-    };
-  });
+export type Permission =
+  /** Tenant-wide, no course involved. */
+  | 'course:create'
+  | 'course:choose-orientation'
+  | 'roster:import'
+  /** About one course: the caller must see it first (else 404, so hidden and foreign look alike). */
+  | 'course:read'
+  | 'course:manage'
+  | 'course:add-teacher'
+  | 'course:self-enroll'
+  | 'course:track-progress'
+  | 'course:read-member-enrollment'
+  | 'course:check-member-access';
+
+type TenantPermission = 'course:create' | 'course:choose-orientation' | 'roster:import';
+type CoursePermission = Exclude<Permission, TenantPermission>;
+
+/** The caller's own enrolment in a course, from the course row: the one place memberships are built. */
+export function membershipOf(course: Pick<CourseRow, 'myRole' | 'myStatus'>): Membership | null {
+  return course.myRole && course.myStatus ? { role: course.myRole, status: course.myStatus } : null;
 }
 
-export function courseProgress(modules: ModuleView[]): { completed: number; total: number; percent: number } {
-  const total = modules.filter((m) => m.published).reduce((sum, m) => sum + m.progress.total, 0);
-  const completed = modules.filter((m) => m.published).reduce((sum, m) => sum + m.progress.completed, 0);
-  return { completed, total, percent: percentComplete(completed, total) };
-}
+const denials: Record<Permission, (course?: CourseRow) => string> = {
+  'course:create': () => 'Only instructors and tenant admins create courses',
+  'course:choose-orientation': () => 'Only tenant admins choose the orientation course',
+  'roster:import': () => 'Only instructors and tenant admins enrol in bulk',
+  'course:read': () => 'You may not see this course',
+  'course:manage': (course) => `Only the course's instructors and tenant admins may change ${course?.code}`,
+  'course:add-teacher': () => 'Only teachers and tenant admins add teachers',
+  'course:self-enroll': (course) => `Course ${course?.code} is not open for self-enrolment`,
+  'course:track-progress': () => 'Only enrolled users track progress',
+  'course:read-member-enrollment': () => "Only a course's staff may read another user's enrolment",
+  'course:check-member-access': () => "Only a course's staff may ask about another user's access",
+};
 
-/**
- * CheckAccess: may `userId` open the course, or one item of it? The asker must see the course
- * (else 404) and, asking about someone else, be its staff (else 403). Denials are answers.
- */
-export async function checkAccess(
-  tx: Tx,
-  claims: TenantClaims,
-  request: { userId: string; courseId: string; itemId?: string | undefined },
-  now: Date = new Date(),
-): Promise<{ allowed: boolean; reason: AccessReason }> {
-  const course = await findVisibleCourse(tx, viewerOf(claims), request.courseId);
-  if (!course) throw notFound(`No course ${request.courseId}`);
-  const askerMembership =
-    course.myRole && course.myStatus ? { role: course.myRole, status: course.myStatus } : null;
-  const self = request.userId === claims.sub;
-  if (!self && !isCourseStaff(claims, askerMembership))
-    throw forbidden("Only a course's staff may ask about another user's access");
-  const target = self ? askerMembership : ((await findEnrollment(tx, course.id, request.userId)) ?? null);
-  if (!request.itemId) {
-    const staff = self
-      ? isCourseStaff(claims, target)
-      : target?.status === 'active' && STAFF_ROLES.includes(target.role);
-    return decideAccess({
-      staff,
-      courseState: course.state,
-      membership: target,
-      module: { published: true, unlockAt: null, prerequisiteComplete: true },
-      now,
-    });
+/** Whether the caller holds `permission` (on `course`, for the course permissions). Pure. */
+export function may(claims: TenantClaims, permission: Permission, course?: CourseRow): boolean {
+  switch (permission) {
+    case 'course:create':
+    case 'roster:import':
+      return mayTeach(claims);
+    case 'course:choose-orientation':
+      return isTenantAdminOf(claims);
+    case 'course:read':
+      return !!course;
+    case 'course:manage':
+    case 'course:read-member-enrollment':
+    case 'course:check-member-access':
+      return !!course && isCourseStaff(claims, membershipOf(course));
+    case 'course:add-teacher':
+      return !!course && (isTenantAdminOf(claims) || course.myRole === 'teacher');
+    case 'course:self-enroll':
+      return !!course && isOpenForSelfEnrollment(course);
+    case 'course:track-progress':
+      return !!course && membershipOf(course)?.status === 'active';
   }
-  const item = await findItem(tx, course.id, request.itemId);
-  if (!item) throw notFound(`No item ${request.itemId} in course ${request.courseId}`);
-  const modules = await modulesFor(tx, claims, course, target, request.userId, now);
-  const module = modules.find((m) => m.id === item.moduleId)!;
-  if (module.access.reason === 'staff' || !module.access.allowed) return module.access;
-  return item.published ? module.access : { allowed: false, reason: 'item-not-published' };
+}
+
+/** Throws the permission's 403 unless the caller holds it on an already loaded course. */
+export function assertMay(claims: TenantClaims, permission: Permission, course?: CourseRow): void {
+  if (!may(claims, permission, course)) throw problems.create('forbidden', denials[permission](course));
+}
+
+/** The course if the caller may see it, else undefined (unknown, another tenant's, or hidden). */
+export function findCourseFor(
+  tx: Tx,
+  claims: TenantClaims,
+  courseId: string,
+  lock = false,
+): Promise<CourseRow | undefined> {
+  return findVisibleCourse(tx, viewerOf(claims), courseId, lock);
+}
+
+/** Several courses at once, by id: those the caller may see (the rest are simply absent). */
+export async function findCoursesFor(
+  tx: Tx,
+  claims: TenantClaims,
+  courseIds: string[],
+): Promise<Map<string, CourseRow>> {
+  const ids = [...new Set(courseIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await listCourses(tx, viewerOf(claims), { ids, limit: ids.length });
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/**
+ * The first call of every use case that needs a permission. For a course permission it loads
+ * the course (locked `for update` when asked), answers 404 when the caller cannot see it and
+ * 403 when they see it but lack the permission, and returns it.
+ */
+export async function requireAccess(
+  tx: Tx,
+  claims: TenantClaims,
+  permission: TenantPermission,
+): Promise<undefined>;
+export async function requireAccess(
+  tx: Tx,
+  claims: TenantClaims,
+  permission: CoursePermission,
+  ids: { courseId: string; lock?: boolean },
+): Promise<CourseRow>;
+export async function requireAccess(
+  tx: Tx,
+  claims: TenantClaims,
+  permission: Permission,
+  ids?: { courseId: string; lock?: boolean },
+): Promise<CourseRow | undefined> {
+  if (!ids) {
+    assertMay(claims, permission);
+    return undefined;
+  }
+  const course = await findCourseFor(tx, claims, ids.courseId, ids.lock);
+  if (!course) throw problems.create('not-found', `No course ${ids.courseId}`);
+  assertMay(claims, permission, course);
+  return course;
 }

@@ -1,10 +1,15 @@
 import type { TenantClaims, Tx } from '@eduspry/common';
+import { isTenantAdminOf, isUuid } from '@eduspry/contracts';
 import { CsvError, parse } from 'csv-parse/sync';
 import { findCourseIdsByKeys } from '../db/courses.ts';
 import { findEnrollment } from '../db/enrollments.ts';
 import type { CourseEvents } from '../events.ts';
+import { problems } from '../problems.ts';
+import { requireAccess } from './access.ts';
+import { type CourseContext, inTenant } from './context.ts';
+import { activeUsersOf } from './directory.ts';
 import { enrollUser } from './enrollments.ts';
-import { type EnrollmentRole, enrollmentRoleFromRoster, isTenantAdmin, isUuid } from './rules.ts';
+import { type EnrollmentRole, enrollmentRoleFromRoster, isActiveStaff } from './rules.ts';
 
 export const BULK_MAX_ROWS = 5000;
 
@@ -75,6 +80,11 @@ export async function applyRoster(
   const courses = await findCourseIdsByKeys(tx, claims.app_metadata.tenant_id, [
     ...new Set(rows.map((row) => (isUuid(row.class) ? row.class.toLowerCase() : row.class))),
   ]);
+  const directory = await activeUsersOf(
+    tx,
+    claims.app_metadata.tenant_id,
+    rows.map((row) => row.user).filter(isUuid),
+  );
   const staffOf = new Map<string, EnrollmentRole | null>();
   const seenIds = new Set<string>();
   const seenPairs = new Set<string>();
@@ -91,6 +101,8 @@ export async function applyRoster(
       error = `role ${JSON.stringify(row.role)} is not one of student, teacher, ta, aide, observer`;
     else if (seenPairs.has(`${course.id}:${row.user.toLowerCase()}`))
       error = `user ${row.user} appears more than once for class ${row.class}`;
+    else if (!directory.has(row.user.toLowerCase())) error = `user ${row.user} is not a user of this tenant`;
+    else if (!directory.get(row.user.toLowerCase())!.active) error = `user ${row.user} is deactivated`;
     else {
       if (!staffOf.has(course.id)) staffOf.set(course.id, await staffRole(tx, claims, course.id));
       const mine = staffOf.get(course.id);
@@ -114,11 +126,12 @@ export async function applyRoster(
     };
   const results: RowResult[] = [];
   for (const { row, courseId, role } of checked) {
-    const { enrollment, changed } = await enrollUser(tx, events, {
-      courseId,
-      userId: row.user.toLowerCase(),
-      role,
-    });
+    const { enrollment, changed } = await enrollUser(
+      tx,
+      events,
+      { courseId, userId: row.user.toLowerCase(), role },
+      { actorId: claims.sub },
+    );
     results.push({
       row: row.row,
       sourcedId: row.sourcedId,
@@ -130,7 +143,27 @@ export async function applyRoster(
 
 /** The caller's managing role in a course ('teacher' for admins), or null if they do not manage it. */
 async function staffRole(tx: Tx, claims: TenantClaims, courseId: string): Promise<EnrollmentRole | null> {
-  if (isTenantAdmin(claims)) return 'teacher';
+  if (isTenantAdminOf(claims)) return 'teacher';
   const mine = await findEnrollment(tx, courseId, claims.sub);
-  return mine?.status === 'active' && (mine.role === 'teacher' || mine.role === 'ta') ? mine.role : null;
+  return isActiveStaff(mine) ? mine!.role : null;
+}
+
+/**
+ * Bulk enrolment from a OneRoster-style CSV: every row is checked first, and either all apply
+ * in one transaction or none does (422 `invalid-roster` with each row's error).
+ */
+export async function importRoster(ctx: CourseContext, claims: TenantClaims, csv: string) {
+  return inTenant(ctx, claims, async (tx) => {
+    await requireAccess(tx, claims, 'roster:import');
+    const parsed = parseRosterCsv(csv);
+    if (!parsed.ok) throw problems.create('bad-request', parsed.error);
+    const result = await applyRoster(tx, ctx.events, claims, parsed.rows);
+    if (!result.ok)
+      throw problems.create(
+        'invalid-roster',
+        `${result.rows.filter((row) => row.error).length} row(s) are invalid; nothing was applied`,
+        { rows: result.rows },
+      );
+    return { applied: result.rows.length, rows: result.rows };
+  });
 }

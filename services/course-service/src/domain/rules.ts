@@ -1,41 +1,76 @@
 import type { TenantClaims } from '@eduspry/common';
-import type { Viewer } from '../db/courses.ts';
+import { type CourseRole, isCourseStaffRole, isSuperAdmin, isTenantAdminOf } from '@eduspry/contracts';
 
-/** Pure course rules: no I/O, so every rule is testable on its own. */
+/**
+ * Pure course rules: no I/O, so every rule is testable on its own. The types here are owned by
+ * the domain; db/ may import them (types only), never the other way round.
+ */
 
 export type CourseState = 'draft' | 'published' | 'archived';
-export type EnrollmentRole = 'student' | 'teacher' | 'ta' | 'observer';
+/** A user's role in a course: the platform's one CourseRole type. */
+export type EnrollmentRole = CourseRole;
 export type EnrollmentStatus = 'active' | 'waitlisted' | 'dropped';
 
-export const ENROLLMENT_ROLES: readonly EnrollmentRole[] = ['student', 'teacher', 'ta', 'observer'];
-/** Roles in a course that may build and manage it. */
-export const STAFF_ROLES: readonly EnrollmentRole[] = ['teacher', 'ta'];
+/** Who is looking at courses, as the course queries need it. */
+export interface Viewer {
+  userId: string;
+  admin: boolean;
+  /**
+   * The viewer's tenant, or undefined for super_admin (every tenant). RLS enforces it either way;
+   * stated in the query it lets Postgres use the tenant indexes, which a policy cannot (RLS ORs
+   * the tenant policy with super_admin's, so tenant_id is no index condition).
+   */
+  tenantId: string | undefined;
+}
 
 /** Tenant admins manage every course of their tenant; super_admin crosses tenants. */
-export function isTenantAdmin(claims: TenantClaims): boolean {
-  const roles = claims.app_metadata.roles;
-  return roles.includes('tenant_admin') || roles.includes('super_admin');
-}
-
-/** Who is looking at courses, as the course queries need it. */
 export const viewerOf = (claims: TenantClaims): Viewer => ({
   userId: claims.sub,
-  admin: isTenantAdmin(claims),
-  tenantId: claims.app_metadata.roles.includes('super_admin') ? undefined : claims.app_metadata.tenant_id,
+  admin: isTenantAdminOf(claims),
+  tenantId: isSuperAdmin(claims) ? undefined : claims.app_metadata.tenant_id,
 });
-
-export function mayCreateCourses(claims: TenantClaims): boolean {
-  return isTenantAdmin(claims) || claims.app_metadata.roles.includes('instructor');
-}
 
 export interface Membership {
   role: EnrollmentRole;
   status: EnrollmentStatus;
 }
 
+/** An active teacher or TA of the course (their own enrolment decides, not platform roles). */
+export const isActiveStaff = (membership: Membership | null | undefined): boolean =>
+  !!membership && membership.status === 'active' && isCourseStaffRole(membership.role);
+
 export function isCourseStaff(claims: TenantClaims, membership: Membership | null | undefined): boolean {
-  if (isTenantAdmin(claims)) return true;
-  return !!membership && membership.status === 'active' && STAFF_ROLES.includes(membership.role);
+  return isTenantAdminOf(claims) || isActiveStaff(membership);
+}
+
+/** Self-enrolment: only into a published course that allows it. */
+export const isOpenForSelfEnrollment = (course: { state: CourseState; selfEnrollment: boolean }): boolean =>
+  course.state === 'published' && course.selfEnrollment;
+
+/** Would `moduleId` requiring `requires` close a loop of unlock rules? (`requiresOf`: module → its requirement) */
+export function createsPrerequisiteCycle(
+  requiresOf: ReadonlyMap<string, string | null>,
+  moduleId: string,
+  requires: string,
+): boolean {
+  let current: string | null | undefined = requires;
+  for (let steps = 0; current && steps <= requiresOf.size; steps++) {
+    if (current === moduleId) return true;
+    current = requiresOf.get(current);
+  }
+  return false;
+}
+
+/** The field an item of `kind` cannot go without (a link its url, a file its fileId, …), if any. */
+export function requiredItemField(kind: ItemKind): 'url' | 'fileId' | 'assessmentId' | undefined {
+  return ({ link: 'url', file: 'fileId', assessment: 'assessmentId', page: undefined } as const)[kind];
+}
+export type ItemKind = 'page' | 'file' | 'link' | 'assessment';
+
+/** Whether `given` lists every id of `existing` exactly once (a reorder names them all). */
+export function isSameSet(given: readonly string[], existing: readonly string[]): boolean {
+  const known = new Set(existing);
+  return given.length === known.size && given.every((id) => known.has(id));
 }
 
 /** draft → published → archived; a draft that never ran may be archived directly. */
@@ -124,6 +159,3 @@ const ONEROSTER_ROLES: Record<string, EnrollmentRole> = {
 export function enrollmentRoleFromRoster(value: string): EnrollmentRole | undefined {
   return ONEROSTER_ROLES[value.trim().toLowerCase()];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string): boolean => UUID.test(value);

@@ -1,29 +1,35 @@
-import { HttpProblem, type Sql, withTenant } from '@eduspry/common';
+import { HttpProblem, type Sql } from '@eduspry/common';
+import { isUuid } from '@eduspry/contracts';
+import type { ProtoGrpcType } from '@eduspry/contracts/grpc/course';
+import type { CheckAccessRequest__Output } from '@eduspry/contracts/grpc/eduspry/course/v1/CheckAccessRequest';
+import type { CheckAccessResponse } from '@eduspry/contracts/grpc/eduspry/course/v1/CheckAccessResponse';
+import type { CourseAccessHandlers } from '@eduspry/contracts/grpc/eduspry/course/v1/CourseAccess';
+import type { Enrollment } from '@eduspry/contracts/grpc/eduspry/course/v1/Enrollment';
+import type { GetEnrollmentRequest__Output } from '@eduspry/contracts/grpc/eduspry/course/v1/GetEnrollmentRequest';
 import type { Logger } from '@eduspry/logging';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { Authenticate } from '../auth.ts';
-import { findVisibleCourse } from '../db/courses.ts';
-import { findEnrollment } from '../db/enrollments.ts';
-import { checkAccess } from '../domain/access.ts';
-import { isCourseStaff, isUuid, viewerOf } from '../domain/rules.ts';
+import { getEnrollment } from '../domain/enrollments.ts';
+import { checkAccess } from '../domain/progress.ts';
+import { problems } from '../problems.ts';
+import { checkAccessStream, DEFAULT_STREAM_LIMITS, type StreamLimits } from './access-stream.ts';
 
 export const PROTO_PATH = new URL(import.meta.resolve('@eduspry/contracts/proto/course.proto')).pathname;
 
 /** The loaded `eduspry.course.v1` package: clients (tests, other services) use it too. */
 export function loadCourseProto() {
   const definition = protoLoader.loadSync(PROTO_PATH, { keepCase: true, defaults: true, longs: String });
-  return (
-    grpc.loadPackageDefinition(definition) as unknown as {
-      eduspry: { course: { v1: { CourseAccess: grpc.ServiceClientConstructor } } };
-    }
-  ).eduspry.course.v1;
+  // Typed by the generated stubs (packages/contracts/src/grpc, from course.proto).
+  return (grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType).eduspry.course.v1;
 }
 
 export interface GrpcDeps {
   sql: Sql;
   authenticate: Authenticate;
   logger?: Logger | undefined;
+  /** CheckAccessStream's flow-control bounds (tests shrink them). */
+  streamLimits?: StreamLimits | undefined;
 }
 
 /** Maps what handlers throw to gRPC status codes; unknown errors become INTERNAL without details. */
@@ -88,82 +94,43 @@ function unary<Req, Res>(
 function ids(values: Record<string, string>, optional: string[] = []): void {
   for (const [field, value] of Object.entries(values)) {
     if (value === '' && optional.includes(field)) continue;
-    if (!isUuid(value)) throw new HttpProblem(400, 'bad-request', 'Bad Request', `${field} must be a uuid`);
+    if (!isUuid(value)) throw problems.create('bad-request', `${field} must be a uuid`);
   }
 }
 
-interface CheckAccessRequest {
-  user_id: string;
-  course_id: string;
-  item_id: string;
-}
-interface GetEnrollmentRequest {
-  user_id: string;
-  course_id: string;
-}
-
-/** CheckAccess and GetEnrollment, each under the caller's claims with the caller's deadline. */
-export function courseAccessService(deps: GrpcDeps): grpc.UntypedServiceImplementation {
-  const { sql } = deps;
-  const inTenant = <T>(
-    claims: Awaited<ReturnType<Authenticate>>,
-    timeoutMs: number | undefined,
-    work: (tx: import('@eduspry/common').Tx) => Promise<T>,
-  ) =>
-    withTenant(sql, claims, async (tx) => {
-      if (timeoutMs !== undefined)
-        await tx`select set_config('statement_timeout', ${String(Math.max(1, Math.floor(timeoutMs)))}, true)`;
-      return work(tx);
-    });
+/** CheckAccess, CheckAccessStream and GetEnrollment, each under the caller's claims with the caller's deadline. */
+export function courseAccessService(deps: GrpcDeps): CourseAccessHandlers {
+  const ctx = { sql: deps.sql };
   return {
-    CheckAccess: unary<CheckAccessRequest, { allowed: boolean; reason: string }>(
+    CheckAccess: unary<CheckAccessRequest__Output, CheckAccessResponse>(
       deps,
       'CheckAccess',
       async (call, claims, timeoutMs) => {
         const { user_id, course_id, item_id } = call.request;
         const userId = user_id || claims.sub;
         ids({ user_id: userId, course_id, item_id }, ['item_id']);
-        return inTenant(claims, timeoutMs, (tx) =>
-          checkAccess(tx, claims, {
-            userId: userId.toLowerCase(),
-            courseId: course_id,
-            itemId: item_id || undefined,
-          }),
-        );
+        const request = { userId: userId.toLowerCase(), courseId: course_id, itemId: item_id || undefined };
+        return checkAccess(ctx, claims, request, { timeoutMs });
       },
     ),
-    GetEnrollment: unary<GetEnrollmentRequest, Record<string, string>>(
+    CheckAccessStream: checkAccessStream(deps, deps.streamLimits ?? DEFAULT_STREAM_LIMITS),
+    GetEnrollment: unary<GetEnrollmentRequest__Output, Enrollment>(
       deps,
       'GetEnrollment',
       async (call, claims, timeoutMs) => {
         const { course_id } = call.request;
         const userId = (call.request.user_id || claims.sub).toLowerCase();
         ids({ user_id: userId, course_id });
-        return inTenant(claims, timeoutMs, async (tx) => {
-          const course = await findVisibleCourse(tx, viewerOf(claims), course_id);
-          if (!course) throw new HttpProblem(404, 'not-found', 'Not Found', `No course ${course_id}`);
-          const mine =
-            course.myRole && course.myStatus ? { role: course.myRole, status: course.myStatus } : null;
-          if (userId !== claims.sub && !isCourseStaff(claims, mine))
-            throw new HttpProblem(
-              403,
-              'forbidden',
-              'Forbidden',
-              "Only a course's staff may read another user's enrolment",
-            );
-          const enrollment = await findEnrollment(tx, course.id, userId);
-          if (!enrollment)
-            throw new HttpProblem(404, 'not-found', 'Not Found', `User ${userId} is not enrolled`);
-          return {
-            id: enrollment.id,
-            course_id: enrollment.courseId,
-            user_id: enrollment.userId,
-            role: enrollment.role,
-            status: enrollment.status,
-            section_id: enrollment.sectionId ?? '',
-            created_at: enrollment.createdAt.toISOString(),
-          };
-        });
+        const enrollment = await getEnrollment(ctx, claims, { courseId: course_id, userId }, { timeoutMs });
+        return {
+          id: enrollment.id,
+          course_id: enrollment.courseId,
+          user_id: enrollment.userId,
+          role: enrollment.role,
+          status: enrollment.status,
+          section_id: enrollment.sectionId ?? '',
+          created_at: enrollment.createdAt.toISOString(),
+        };
       },
     ),
   };

@@ -1,24 +1,11 @@
-import { badRequest, conflict, forbidden, type ServiceApp, withTenant } from '@eduspry/common';
+import type { ServiceApp } from '@eduspry/common';
 import { Type } from 'typebox';
-import { type CourseRow, courseCodeTaken, insertCourse, listCourses, updateCourse } from '../db/courses.ts';
-import { enrollUser, fillSeats } from '../domain/enrollments.ts';
-import { canTransition, isTenantAdmin, mayCreateCourses, viewerOf } from '../domain/rules.ts';
-import {
-  assertStaff,
-  CourseParams,
-  claimsOf,
-  DateOnly,
-  DateTime,
-  errors,
-  type RouteDeps,
-  security,
-  Uuid,
-  visibleCourse,
-} from './context.ts';
+import { browseCourses, changeCourse, createCourse, getCourse } from '../domain/courses.ts';
+import { claimsOf, type RouteDeps } from './context.ts';
+import { CourseParams, DateOnly, DateTime, errors, security, Title, Uuid } from './schemas.ts';
 
 const State = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('archived')]);
 const Code = Type.String({ minLength: 1, maxLength: 40, pattern: '^\\S(.*\\S)?$' });
-const Title = Type.String({ minLength: 1, maxLength: 200 });
 
 export const Course = Type.Object({
   id: Uuid,
@@ -69,34 +56,15 @@ const ListQuery = Type.Object(
     state: Type.Optional(State),
     term: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     enrolled: Type.Optional(Type.Boolean()),
+    /** Only these courses (the api-gateway batches its by-id lookups into one call); one page holds them all. */
+    ids: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 300 })),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Cursor),
   },
   { additionalProperties: false },
 );
 
-export function toCourse(row: CourseRow) {
-  const { myRole, myStatus, ...course } = row;
-  return { ...course, myEnrollment: myRole && myStatus ? { role: myRole, status: myStatus } : null };
-}
-
-const encodeCursor = (row: CourseRow) =>
-  Buffer.from(JSON.stringify([row.code, row.id])).toString('base64url');
-
-function decodeCursor(cursor: string): { code: string; id: string } {
-  try {
-    const [code, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof code === 'string' && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id))
-      return { code, id };
-  } catch {}
-  throw badRequest('cursor is not one this API returned');
-}
-
-function assertDates(startsOn: string | null | undefined, endsOn: string | null | undefined) {
-  if (startsOn && endsOn && endsOn < startsOn) throw badRequest('endsOn must not be before startsOn');
-}
-
-export async function courseRoutes(app: ServiceApp, { sql, events }: RouteDeps): Promise<void> {
+export async function courseRoutes(app: ServiceApp, ctx: RouteDeps): Promise<void> {
   app.get(
     '/courses',
     {
@@ -113,18 +81,7 @@ export async function courseRoutes(app: ServiceApp, { sql, events }: RouteDeps):
         },
       },
     },
-    async (request) => {
-      const { cursor, limit, ...filter } = request.query;
-      const after = cursor ? decodeCursor(cursor) : undefined;
-      const rows = await withTenant(sql, claimsOf(request), (tx) =>
-        listCourses(tx, viewerOf(claimsOf(request)), { ...filter, after, limit: limit + 1 }),
-      );
-      const page = rows.slice(0, limit);
-      return {
-        items: page.map(toCourse),
-        nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
-      };
-    },
+    async (request) => browseCourses(ctx, claimsOf(request), request.query),
   );
 
   app.get(
@@ -137,12 +94,7 @@ export async function courseRoutes(app: ServiceApp, { sql, events }: RouteDeps):
         response: { 200: Course, ...errors },
       },
     },
-    async (request) =>
-      toCourse(
-        await withTenant(sql, claimsOf(request), (tx) =>
-          visibleCourse(tx, claimsOf(request), request.params.courseId),
-        ),
-      ),
+    async (request) => getCourse(ctx, claimsOf(request), request.params.courseId),
   );
 
   app.post(
@@ -155,28 +107,8 @@ export async function courseRoutes(app: ServiceApp, { sql, events }: RouteDeps):
         response: { 201: Course, ...errors },
       },
     },
-    async (request, reply) => {
-      const claims = claimsOf(request);
-      if (!mayCreateCourses(claims)) throw forbidden('Only instructors and tenant admins create courses');
-      const { instructorIds = [], ...body } = request.body;
-      assertDates(body.startsOn, body.endsOn);
-      if (body.autoEnrollOnRegistration && !isTenantAdmin(claims))
-        throw forbidden('Only tenant admins choose the orientation course');
-      const course = await withTenant(sql, claims, async (tx) => {
-        const id = await insertCourse(tx, {
-          ...body,
-          tenantId: claims.app_metadata.tenant_id,
-          createdBy: claims.sub,
-        });
-        if (!id) throw conflict(`A course with code ${body.code} already exists`);
-        const teachers = new Set(instructorIds);
-        if (!isTenantAdmin(claims)) teachers.add(claims.sub);
-        for (const userId of teachers)
-          await enrollUser(tx, events, { courseId: id, userId, role: 'teacher' });
-        return visibleCourse(tx, claims, id);
-      });
-      return reply.status(201).send(toCourse(course));
-    },
+    async (request, reply) =>
+      reply.status(201).send(await createCourse(ctx, claimsOf(request), request.body)),
   );
 
   app.patch(
@@ -190,29 +122,6 @@ export async function courseRoutes(app: ServiceApp, { sql, events }: RouteDeps):
         response: { 200: Course, ...errors },
       },
     },
-    async (request) => {
-      const claims = claimsOf(request);
-      const { body } = request;
-      if (body.autoEnrollOnRegistration !== undefined && !isTenantAdmin(claims))
-        throw forbidden('Only tenant admins choose the orientation course');
-      const course = await withTenant(sql, claims, async (tx) => {
-        const current = await visibleCourse(tx, claims, request.params.courseId, true);
-        assertStaff(claims, current);
-        if (body.state && !canTransition(current.state, body.state))
-          throw conflict(`A ${current.state} course cannot become ${body.state}`);
-        assertDates(
-          body.startsOn === undefined ? current.startsOn : body.startsOn,
-          body.endsOn === undefined ? current.endsOn : body.endsOn,
-        );
-        if (body.code && body.code !== current.code) {
-          if (await courseCodeTaken(tx, current.id, body.code))
-            throw conflict(`A course with code ${body.code} already exists`);
-        }
-        await updateCourse(tx, current.id, body);
-        if (body.capacity !== undefined) await fillSeats(tx, events, current.id);
-        return visibleCourse(tx, claims, current.id);
-      });
-      return toCourse(course);
-    },
+    async (request) => changeCourse(ctx, claimsOf(request), request.params.courseId, request.body),
   );
 }

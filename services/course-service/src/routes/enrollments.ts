@@ -1,34 +1,16 @@
-import { badRequest, forbidden, HttpProblem, type ServiceApp, withTenant } from '@eduspry/common';
+import type { ServiceApp } from '@eduspry/common';
 import { Type } from 'typebox';
-import { listEnrollments } from '../db/enrollments.ts';
-import { applyRoster, parseRosterCsv } from '../domain/bulk-enrollment.ts';
-import { assertSelfEnrollable, enrollUser, unenrollUser } from '../domain/enrollments.ts';
-import { isTenantAdmin, mayCreateCourses } from '../domain/rules.ts';
-import {
-  assertStaff,
-  CourseParams,
-  claimsOf,
-  DateTime,
-  errors,
-  type RouteDeps,
-  security,
-  Uuid,
-  visibleCourse,
-} from './context.ts';
+import { importRoster } from '../domain/bulk-enrollment.ts';
+import { courseRoster, enroll, unenroll } from '../domain/enrollments.ts';
+import { claimsOf, type RouteDeps } from './context.ts';
+import { CourseParams, DateTime, EnrollmentStatus, errors, Role, security, Uuid } from './schemas.ts';
 
-const Role = Type.Union([
-  Type.Literal('student'),
-  Type.Literal('teacher'),
-  Type.Literal('ta'),
-  Type.Literal('observer'),
-]);
-const Status = Type.Union([Type.Literal('active'), Type.Literal('waitlisted'), Type.Literal('dropped')]);
 export const Enrollment = Type.Object({
   id: Uuid,
   courseId: Uuid,
   userId: Uuid,
   role: Role,
-  status: Status,
+  status: EnrollmentStatus,
   sectionId: Type.Union([Uuid, Type.Null()]),
   waitlistedAt: Type.Union([DateTime, Type.Null()]),
   createdAt: DateTime,
@@ -45,7 +27,7 @@ const RowResult = Type.Object({
 /** Bulk files are small rosters, not data dumps: one class list per request. */
 export const BULK_MAX_BYTES = 2 * 1024 * 1024;
 
-export async function enrollmentRoutes(app: ServiceApp, { sql, events }: RouteDeps): Promise<void> {
+export async function enrollmentRoutes(app: ServiceApp, ctx: RouteDeps): Promise<void> {
   app.post(
     '/courses/:courseId/enrollments',
     {
@@ -64,19 +46,7 @@ export async function enrollmentRoutes(app: ServiceApp, { sql, events }: RouteDe
       },
     },
     async (request, reply) => {
-      const claims = claimsOf(request);
-      const { userId = claims.sub, role = 'student', sectionId } = request.body;
-      const outcome = await withTenant(sql, claims, async (tx) => {
-        const course = await visibleCourse(tx, claims, request.params.courseId, true);
-        if (userId === claims.sub && role === 'student' && !isTenantAdmin(claims)) {
-          if (course.myRole !== 'teacher' && course.myRole !== 'ta') assertSelfEnrollable(course, claims);
-        } else {
-          assertStaff(claims, course);
-          if (role === 'teacher' && !isTenantAdmin(claims) && course.myRole !== 'teacher')
-            throw forbidden('Only teachers and tenant admins add teachers');
-        }
-        return enrollUser(tx, events, { courseId: course.id, userId, role, sectionId });
-      });
+      const outcome = await enroll(ctx, claimsOf(request), request.params.courseId, request.body);
       return reply.status(outcome.changed ? 201 : 200).send(outcome.enrollment);
     },
   );
@@ -88,18 +58,14 @@ export async function enrollmentRoutes(app: ServiceApp, { sql, events }: RouteDe
         summary: "A course's roster and waitlist (staff only)",
         security,
         params: CourseParams,
-        querystring: Type.Object({ status: Type.Optional(Status) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { status: Type.Optional(EnrollmentStatus) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Array(Enrollment), ...errors },
       },
     },
-    async (request) => {
-      const claims = claimsOf(request);
-      return withTenant(sql, claims, async (tx) => {
-        const course = await visibleCourse(tx, claims, request.params.courseId);
-        assertStaff(claims, course);
-        return listEnrollments(tx, course.id, request.query.status);
-      });
-    },
+    async (request) => courseRoster(ctx, claimsOf(request), request.params.courseId, request.query.status),
   );
 
   app.delete(
@@ -113,12 +79,7 @@ export async function enrollmentRoutes(app: ServiceApp, { sql, events }: RouteDe
       },
     },
     async (request, reply) => {
-      const claims = claimsOf(request);
-      await withTenant(sql, claims, async (tx) => {
-        const course = await visibleCourse(tx, claims, request.params.courseId, true);
-        if (request.params.userId !== claims.sub) assertStaff(claims, course);
-        await unenrollUser(tx, events, { courseId: course.id, userId: request.params.userId });
-      });
+      await unenroll(ctx, claimsOf(request), request.params.courseId, request.params.userId);
       return reply.status(204).send(null);
     },
   );
@@ -156,22 +117,7 @@ export async function enrollmentRoutes(app: ServiceApp, { sql, events }: RouteDe
           },
         },
       },
-      async (request) => {
-        const claims = claimsOf(request);
-        if (!mayCreateCourses(claims)) throw forbidden('Only instructors and tenant admins enrol in bulk');
-        const parsed = parseRosterCsv(request.body as string);
-        if (!parsed.ok) throw badRequest(parsed.error);
-        const result = await withTenant(sql, claims, (tx) => applyRoster(tx, events, claims, parsed.rows));
-        if (!result.ok)
-          throw new HttpProblem(
-            422,
-            'invalid-roster',
-            'Invalid roster',
-            `${result.rows.filter((row) => row.error).length} row(s) are invalid; nothing was applied`,
-            { rows: result.rows },
-          );
-        return { applied: result.rows.length, rows: result.rows };
-      },
+      async (request) => importRoster(ctx, claimsOf(request), request.body as string),
     );
   });
 }

@@ -1,22 +1,9 @@
-import { forbidden, notFound, type ServiceApp, withTenant } from '@eduspry/common';
+import type { ServiceApp } from '@eduspry/common';
 import { Type } from 'typebox';
-import { findEnrollment } from '../db/enrollments.ts';
-import { completeItem, findItem } from '../db/modules.ts';
-import { courseProgress, modulesFor } from '../domain/access.ts';
-import {
-  assertStaff,
-  claimsOf,
-  DateTime,
-  errors,
-  membershipOf,
-  type RouteDeps,
-  security,
-  Uuid,
-  visibleCourse,
-} from './context.ts';
-import { moduleLocked } from './structure.ts';
+import { markItemComplete, memberProgress, myProgressIn } from '../domain/progress.ts';
+import { claimsOf, type RouteDeps } from './context.ts';
+import { DateTime, errors, Progress, security, Uuid } from './schemas.ts';
 
-const Progress = Type.Object({ completed: Type.Integer(), total: Type.Integer(), percent: Type.Integer() });
 const CourseProgress = Type.Object({
   courseId: Uuid,
   userId: Uuid,
@@ -24,7 +11,7 @@ const CourseProgress = Type.Object({
   modules: Type.Array(Type.Object({ moduleId: Uuid, title: Type.String(), ...Progress.properties })),
 });
 
-export async function progressRoutes(app: ServiceApp, { sql }: RouteDeps): Promise<void> {
+export async function progressRoutes(app: ServiceApp, ctx: RouteDeps): Promise<void> {
   app.put(
     '/courses/:courseId/items/:itemId/completion',
     {
@@ -35,29 +22,8 @@ export async function progressRoutes(app: ServiceApp, { sql }: RouteDeps): Promi
         response: { 200: Type.Object({ itemId: Uuid, completedAt: DateTime }), ...errors },
       },
     },
-    async (request) => {
-      const claims = claimsOf(request);
-      return withTenant(sql, claims, async (tx) => {
-        const course = await visibleCourse(tx, claims, request.params.courseId);
-        const membership = membershipOf(course);
-        if (membership?.status !== 'active') throw forbidden('Only enrolled users track progress');
-        const item = await findItem(tx, course.id, request.params.itemId);
-        if (!item?.published) throw notFound(`No item ${request.params.itemId}`);
-        const module = (await modulesFor(tx, claims, course, membership)).find(
-          (m) => m.id === item.moduleId,
-        )!;
-        if (!module.access.allowed && module.access.reason !== 'staff')
-          throw moduleLocked(module.access.reason);
-        const completedAt = await completeItem(tx, {
-          tenantId: claims.app_metadata.tenant_id,
-          itemId: item.id,
-          courseId: course.id,
-          moduleId: item.moduleId,
-          userId: claims.sub,
-        });
-        return { itemId: item.id, completedAt };
-      });
-    },
+    async (request) =>
+      markItemComplete(ctx, claimsOf(request), request.params.courseId, request.params.itemId),
   );
 
   app.get(
@@ -70,24 +36,31 @@ export async function progressRoutes(app: ServiceApp, { sql }: RouteDeps): Promi
         response: { 200: CourseProgress, ...errors },
       },
     },
-    async (request) => {
-      const claims = claimsOf(request);
-      const { userId } = request.params;
-      return withTenant(sql, claims, async (tx) => {
-        const course = await visibleCourse(tx, claims, request.params.courseId);
-        if (userId !== claims.sub) assertStaff(claims, course);
-        const enrollment = await findEnrollment(tx, course.id, userId);
-        if (!enrollment || enrollment.status === 'dropped') throw notFound(`User ${userId} is not enrolled`);
-        const modules = await modulesFor(tx, claims, course, enrollment, userId);
-        return {
-          courseId: course.id,
-          userId,
-          ...courseProgress(modules),
-          modules: modules
-            .filter((module) => module.published)
-            .map((module) => ({ moduleId: module.id, title: module.title, ...module.progress })),
-        };
-      });
+    async (request) => memberProgress(ctx, claimsOf(request), request.params.courseId, request.params.userId),
+  );
+
+  /**
+   * The caller's own progress in many courses at once, so a dashboard of N courses is one call
+   * (the api-gateway batches its Course.progress fields into this).
+   */
+  app.get(
+    '/progress',
+    {
+      schema: {
+        summary: "The caller's progress in up to 100 courses (null where not enrolled)",
+        security,
+        querystring: Type.Object(
+          { courseIds: Type.Array(Uuid, { minItems: 1, maxItems: 100 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ courseId: Uuid, progress: Type.Union([Progress, Type.Null()]) })),
+          }),
+          ...errors,
+        },
+      },
     },
+    async (request) => ({ items: await myProgressIn(ctx, claimsOf(request), request.query.courseIds) }),
   );
 }

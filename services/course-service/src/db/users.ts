@@ -1,0 +1,83 @@
+import type { Tx } from '@eduspry/common';
+
+/** One user as course-service's directory knows them (course.users, fed by auth-service's events). */
+export interface DirectoryUser {
+  userId: string;
+  active: boolean;
+  roles: string[];
+}
+
+/** A user came into use: known, active and holding these roles, unless a newer fact says otherwise. */
+export async function recordRegistration(
+  tx: Tx,
+  user: { tenantId: string; userId: string; email: string | null; roles: string[]; at: string },
+): Promise<void> {
+  await tx`
+    insert into course.users (tenant_id, user_id, email, roles, roles_at, active, status_at)
+    values (${user.tenantId}, ${user.userId}, ${user.email}, ${user.roles}, ${user.at}, true, ${user.at})
+    on conflict (tenant_id, user_id) do update set
+      email = coalesce(excluded.email, course.users.email),
+      roles = case when excluded.roles_at >= course.users.roles_at then excluded.roles else course.users.roles end,
+      roles_at = greatest(course.users.roles_at, excluded.roles_at),
+      active = case when excluded.status_at >= course.users.status_at then true else course.users.active end,
+      status_at = greatest(course.users.status_at, excluded.status_at),
+      updated_at = now()`;
+}
+
+/** A user was deactivated at `at` (a user not yet known becomes known, inactive). */
+export async function recordDeactivation(
+  tx: Tx,
+  user: { tenantId: string; userId: string; at: string },
+): Promise<void> {
+  await tx`
+    insert into course.users (tenant_id, user_id, active, status_at)
+    values (${user.tenantId}, ${user.userId}, false, ${user.at})
+    on conflict (tenant_id, user_id) do update set
+      active = case when excluded.status_at >= course.users.status_at then false else course.users.active end,
+      status_at = greatest(course.users.status_at, excluded.status_at),
+      updated_at = now()`;
+}
+
+/** A deactivated user was reactivated at `at`: active again unless they went back to invited. */
+export async function recordReactivation(
+  tx: Tx,
+  user: { tenantId: string; userId: string; active: boolean; at: string },
+): Promise<void> {
+  await tx`
+    insert into course.users (tenant_id, user_id, active, status_at)
+    values (${user.tenantId}, ${user.userId}, ${user.active}, ${user.at})
+    on conflict (tenant_id, user_id) do update set
+      active = case when excluded.status_at >= course.users.status_at then excluded.active else course.users.active end,
+      status_at = greatest(course.users.status_at, excluded.status_at),
+      updated_at = now()`;
+}
+
+/**
+ * A user's roles changed at `at`. A user not yet known exists (auth-service only changes roles of
+ * existing users), active until a deactivation says otherwise.
+ */
+export async function recordRoles(
+  tx: Tx,
+  user: { tenantId: string; userId: string; roles: string[]; at: string },
+): Promise<void> {
+  await tx`
+    insert into course.users (tenant_id, user_id, roles, roles_at, active)
+    values (${user.tenantId}, ${user.userId}, ${user.roles}, ${user.at}, true)
+    on conflict (tenant_id, user_id) do update set
+      roles = case when excluded.roles_at >= course.users.roles_at then excluded.roles else course.users.roles end,
+      roles_at = greatest(course.users.roles_at, excluded.roles_at),
+      updated_at = now()`;
+}
+
+/** The given users of one tenant that the directory knows (the tenant is explicit: RLS lets a super_admin see all). */
+export async function findDirectoryUsers(
+  tx: Tx,
+  tenantId: string,
+  userIds: string[],
+): Promise<Map<string, DirectoryUser>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await tx<DirectoryUser[]>`
+    select user_id as "userId", active, roles from course.users
+    where tenant_id = ${tenantId} and user_id = any(${userIds}::uuid[])`;
+  return new Map(rows.map((row) => [row.userId, row]));
+}

@@ -1,0 +1,62 @@
+/**
+ * Consumer contract for an event: what course-service's user-events consumer reads from
+ * user_registered (the user directory entry, and enrolment in orientation courses), as a Pact V4 message pact with
+ * auth-service. The example runs through the real subscription handler on the test database;
+ * auth-service verifies the pact against the event its own code builds.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { serviceDb } from '@eduspry/common/testing';
+import { consumerPact, Matchers } from '@eduspry/contracts/pact-testing';
+import type { EventBus, SubscribeOptions } from '@eduspry/event-bus';
+import { subscribeToUserEvents } from '../src/consumers/users.ts';
+import { USER_EVENT_TYPES } from '../src/domain/users.ts';
+import type { CourseEvents } from '../src/events.ts';
+
+const { uuid, email, eachLike, iso8601DateTimeWithMillis } = Matchers;
+const USER_REGISTERED = 'user.authentication.user_registered';
+const { pact, settle } = consumerPact('course-service', 'auth-service');
+const sql = serviceDb('course-service');
+after(async () => {
+  settle();
+  await sql.end();
+});
+
+test('user_registered: the tenant and user of a new account', async () => {
+  let subscription: SubscribeOptions | undefined;
+  const bus = {
+    subscribe: async (options: SubscribeOptions) => {
+      subscription = options;
+      return { close: async () => {} };
+    },
+  } as unknown as EventBus;
+  const emitted: unknown[] = [];
+  const events: CourseEvents = {
+    enrollmentChanged: async (_tx, event) => void emitted.push(event),
+    itemCompleted: async () => {},
+  };
+  await subscribeToUserEvents(bus, events);
+  assert.deepEqual(subscription?.eventTypes, [...USER_EVENT_TYPES]);
+
+  await pact
+    .addAsynchronousInteraction()
+    .expectsToReceive('a user_registered event for a user who accepted an invitation', (b) =>
+      b.withJSONContent({
+        eventType: USER_REGISTERED,
+        tenantId: uuid('1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a'),
+        data: {
+          tenantId: uuid('1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a'),
+          userId: uuid('7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9'),
+          email: email('new.teacher@example.test'),
+          roles: eachLike('instructor'),
+          registeredAt: iso8601DateTimeWithMillis('2026-12-01T10:00:00.000Z'),
+        },
+      }),
+    )
+    .executeTest(async (message) => {
+      const event = (message as unknown as { contents: { content: never } }).contents.content;
+      // A tenant without orientation courses: a directory entry, no enrolment.
+      await sql.begin((tx) => subscription!.handler(event, tx as never, {} as never));
+      assert.deepEqual(emitted, []);
+    });
+});
