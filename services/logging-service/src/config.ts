@@ -8,8 +8,8 @@ export const LoggingConfig = Type.Object({
   AUTH_SERVICE_URL: Type.String({ default: 'http://127.0.0.1:4001', pattern: '^https?://' }),
   AUTH_ISSUER: Type.String({ default: 'http://127.0.0.1:4001', pattern: '^https?://' }),
   AUTH_AUDIENCE: Type.String({ default: 'eduspry', minLength: 1 }),
-  /** Set: lines are also consumed from the `logs` topic (what services and Fluent Bit ship). */
-  KAFKA_BROKERS: Type.Optional(Type.String({ minLength: 1 })),
+  // KAFKA_BROKERS (and its SASL/TLS settings, read by the event bus's kafkaConnection): lines are
+  // also consumed from the `logs` topic, what services and Fluent Bit ship.
   LOGS_TOPIC: Type.String({ default: 'logs', minLength: 1 }),
   LOGS_CONSUMER_GROUP: Type.String({ default: 'logging-service', minLength: 1 }),
   /** How often retention drops old day partitions and deletes expired lines. */

@@ -1,11 +1,12 @@
 import '@eduspry/common/telemetry-register';
 import { createDb, createTokenVerifier, runService } from '@eduspry/common';
+import { createEventBus, followEndedSessions, kafkaConnection } from '@eduspry/event-bus';
 import { createLogger } from '@eduspry/logging';
 import { createElasticsearchSink } from './adapters/elasticsearch-sink.ts';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { consumeLogsTopic } from './consumers/logs-topic.ts';
-import { applyRetention } from './retention.ts';
+import { applyRetention } from './domain/retention.ts';
 
 let config: ReturnType<typeof readConfig>;
 await runService(
@@ -37,16 +38,19 @@ await runService(
           }),
         ]
       : [];
-    const { app, ingestor } = await buildApp({ sql, logger, tokenVerifier, sinks });
-    const consumer = config.KAFKA_BROKERS
+    const bus = createEventBus({ sql, service: 'logging-service', logger });
+    const { app, ingestor } = await buildApp({ sql, logger, tokenVerifier, sinks, eventBus: bus });
+    const kafka = kafkaConnection();
+    const consumer = kafka
       ? await consumeLogsTopic({
-          brokers: config.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
+          connection: kafka,
           topic: config.LOGS_TOPIC,
           group: config.LOGS_CONSUMER_GROUP,
           ingestor,
           logger,
         })
       : undefined;
+    const ended = await followEndedSessions(bus); // signed-out sessions' tokens are refused
     const retentionLog = logger.child({ component: 'retention' });
     const runRetention = () =>
       applyRetention(sql, retentionLog)
@@ -59,6 +63,8 @@ await runService(
       app,
       close: async () => {
         clearInterval(retentionTimer);
+        await ended.stop();
+        await bus.close();
         await consumer?.stop();
         await sql.end({ timeout: 5 });
       },

@@ -4,10 +4,11 @@ import { createServer } from 'node:http';
 import { after, test } from 'node:test';
 import { type Tx, withTenant } from '@eduspry/common';
 import { adminDb, claimsFor, createTestTenant, serviceDb } from '@eduspry/common/testing';
-import { logLineProblems } from '@eduspry/logging';
+import { LOG_LINE_LIMITS, logLineProblems } from '@eduspry/logging';
 import { createElasticsearchSink } from '../src/adapters/elasticsearch-sink.ts';
 import { buildApp } from '../src/app.ts';
-import { applyRetention } from '../src/retention.ts';
+import { InvalidLogLine, toLogRecord } from '../src/domain/log-records.ts';
+import { applyRetention } from '../src/domain/retention.ts';
 import { capturingLogger, logLine, testAuth } from './helpers.ts';
 
 const admin = adminDb();
@@ -224,6 +225,36 @@ test('malformed, oversized and wrong-tenant batches are refused and nothing of t
   assert.equal(await storedWith(word), 2);
 });
 
+test('the log line schema of packages/logging sets the limits over HTTP and on the logs topic', async () => {
+  const tenant = await createTestTenant(admin);
+  const token = await auth.tokenFor(tenant.id, ['tenant_admin']);
+  const tags = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
+  const line = (overrides: Record<string, unknown>) => logLine({ tenantId: tenant.id, ...overrides });
+  assert.equal((await post(token, { lines: [line({ tags: tags(LOG_LINE_LIMITS.tags) })] })).statusCode, 200);
+  const tooManyTags = await post(token, { lines: [line({ tags: tags(LOG_LINE_LIMITS.tags + 1) })] });
+  assert.equal(tooManyTags.statusCode, 400);
+  assert.match(tooManyTags.json().field, /lines\.0\.tags/);
+  const tooLong = await post(token, {
+    lines: [line({ message: 'x'.repeat(LOG_LINE_LIMITS.messageChars + 1) })],
+  });
+  assert.equal(tooLong.statusCode, 400, 'the HTTP route refuses what the edge function refuses');
+
+  // Lines from the logs topic are checked with the same schema; a server's over-long message is
+  // cut to the limit rather than lost.
+  const now = new Date();
+  const oldest = new Date(now.getTime() - 86_400_000);
+  const cut = toLogRecord(line({ message: 'y'.repeat(LOG_LINE_LIMITS.messageChars * 2) }), 0, now, oldest);
+  assert.equal(cut.message.length, LOG_LINE_LIMITS.messageChars);
+  assert.throws(
+    () => toLogRecord(line({ tags: tags(LOG_LINE_LIMITS.tags + 1) }), 3, now, oldest),
+    (error: unknown) => error instanceof InvalidLogLine && error.field === 'tags' && error.index === 3,
+  );
+  assert.throws(
+    () => toLogRecord({ ...line({}), surprise: true }, 0, now, oldest),
+    (error: unknown) => error instanceof InvalidLogLine && error.field === 'surprise',
+  );
+});
+
 test('retention drops partitions past the longest retention and deletes lines per tenant and level', async () => {
   const keeper = await createTestTenant(admin);
   const other = await createTestTenant(admin);
@@ -345,13 +376,14 @@ test('lines shipped on the logs topic are stored, invalid ones skipped', {
 }, async () => {
   const { Producer, stringSerializers } = await import('@platformatic/kafka');
   const { consumeLogsTopic } = await import('../src/consumers/logs-topic.ts');
-  const { createIngestor } = await import('../src/ingest.ts');
-  const brokers = process.env.KAFKA_BROKERS!.split(',');
+  const { createIngestor } = await import('../src/domain/ingest.ts');
+  const { kafkaConnection } = await import('@eduspry/event-bus');
+  const connection = kafkaConnection()!;
   const topic = `logs-test-${randomUUID().slice(0, 8)}`;
   const tenant = await createTestTenant(admin);
   const word = marker();
   const consumer = await consumeLogsTopic({
-    brokers,
+    connection,
     topic,
     group: `logging-test-${randomUUID().slice(0, 8)}`,
     ingestor: createIngestor({ sql, log: captured.logger }),
@@ -360,7 +392,7 @@ test('lines shipped on the logs topic are stored, invalid ones skipped', {
   });
   const producer = new Producer({
     clientId: 'logs-test',
-    bootstrapBrokers: brokers,
+    bootstrapBrokers: connection.bootstrapBrokers,
     serializers: stringSerializers,
   });
   try {

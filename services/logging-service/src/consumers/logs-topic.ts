@@ -1,11 +1,11 @@
-import { eventBusMetrics } from '@eduspry/event-bus';
+import { clientConnection, eventBusMetrics, type KafkaConnection } from '@eduspry/event-bus';
 import type { Logger } from '@eduspry/logging';
 import { Admin, Consumer, type Message, type MessagesStream, stringDeserializer } from '@platformatic/kafka';
+import type { Ingestor } from '../domain/ingest.ts';
 import { InvalidLogLine, type LogRecord } from '../domain/log-records.ts';
-import type { Ingestor } from '../ingest.ts';
 
 export interface LogsTopicOptions {
-  brokers: string[];
+  connection: KafkaConnection;
   topic: string;
   group: string;
   ingestor: Ingestor;
@@ -25,16 +25,17 @@ type LogMessage = Message<string, string, string, string>;
  * would only add spans (and lines) about logging itself.
  */
 export async function consumeLogsTopic(options: LogsTopicOptions): Promise<{ stop(): Promise<void> }> {
-  const { brokers, topic, group, ingestor, logger } = options;
+  const { topic, group, ingestor, logger } = options;
+  const connection = clientConnection(options.connection);
   const batchSize = options.batchSize ?? 500;
   const log = logger.child({ component: 'logs-consumer' });
   // The event bus's consumer metrics, so lag alerts cover this consumer like any other.
   const metrics = eventBusMetrics();
-  await ensureTopic(brokers, topic);
+  await ensureTopic(connection, topic);
   const consumer = new Consumer<string, string, string, string>({
     groupId: group,
     clientId: `logging-service-${group}`,
-    bootstrapBrokers: brokers,
+    ...connection,
     deserializers: {
       key: stringDeserializer,
       value: stringDeserializer,
@@ -135,8 +136,8 @@ export async function consumeLogsTopic(options: LogsTopicOptions): Promise<{ sto
   };
 }
 
-async function ensureTopic(brokers: string[], topic: string): Promise<void> {
-  const admin = new Admin({ clientId: 'logging-service-admin', bootstrapBrokers: brokers });
+async function ensureTopic(connection: ReturnType<typeof clientConnection>, topic: string): Promise<void> {
+  const admin = new Admin({ clientId: 'logging-service-admin', ...connection });
   try {
     if ((await admin.listTopics()).includes(topic)) return;
     await admin.createTopics({ topics: [topic], partitions: 3, replicas: 1 }).catch((error: Error) => {

@@ -46,14 +46,6 @@ export async function dropDayPartitionsBefore(sql: Sql | Tx, day: string): Promi
   return rows.map((row) => row.name);
 }
 
-export async function listDayPartitions(sql: Sql | Tx): Promise<string[]> {
-  const rows = await sql<{ name: string }[]>`
-    select child.relname as name from pg_inherits
-    join pg_class child on child.oid = pg_inherits.inhrelid
-    where pg_inherits.inhparent = 'logging.log_entries'::regclass order by 1`;
-  return rows.map((row) => row.name);
-}
-
 export interface LogSearch {
   from: Date;
   to: Date;

@@ -1,6 +1,6 @@
-import { forbidden, requireUser, type ServiceApp, type Sql, withTenant } from '@eduspry/common';
+import { errors, requireUser, type ServiceApp, type Sql } from '@eduspry/common';
 import { Type } from 'typebox';
-import { listRetentionPolicies, upsertRetentionPolicy } from '../db/log-entries.ts';
+import { retentionPolicies, setRetentionPolicy } from '../domain/retention.ts';
 import { Level } from './schemas.ts';
 
 const Policy = Type.Object({
@@ -21,17 +21,10 @@ export async function retentionRoutes(app: ServiceApp, { sql }: { sql: Sql }): P
       schema: {
         summary: 'Retention policies the caller may see',
         security: [{ bearerAuth: [] }],
-        response: {
-          200: Type.Object({ policies: Type.Array(Policy) }),
-          401: Type.Ref('Problem'),
-          403: Type.Ref('Problem'),
-        },
+        response: { 200: Type.Object({ policies: Type.Array(Policy) }), ...errors(401, 403) },
       },
     },
-    async (request) => {
-      const claims = await requireUser(request, { anyOf: ['tenant_admin', 'super_admin'] });
-      return { policies: await withTenant(sql, claims, (tx) => listRetentionPolicies(tx)) };
-    },
+    async (request) => ({ policies: await retentionPolicies(sql, await requireUser(request)) }),
   );
   app.put(
     '/retention-policies',
@@ -40,22 +33,9 @@ export async function retentionRoutes(app: ServiceApp, { sql }: { sql: Sql }): P
         summary: 'Set how long lines of one level are kept for a tenant (or by default)',
         security: [{ bearerAuth: [] }],
         body: Policy,
-        response: {
-          200: Policy,
-          400: Type.Ref('Problem'),
-          401: Type.Ref('Problem'),
-          403: Type.Ref('Problem'),
-        },
+        response: { 200: Policy, ...errors(400, 401, 403) },
       },
     },
-    async (request) => {
-      const claims = await requireUser(request, { anyOf: ['tenant_admin', 'super_admin'] });
-      const policy = request.body;
-      const superAdmin = claims.app_metadata.roles.includes('super_admin');
-      if (!superAdmin && policy.tenantId !== claims.app_metadata.tenant_id)
-        throw forbidden("A tenant_admin sets their own tenant's retention only");
-      await withTenant(sql, claims, (tx) => upsertRetentionPolicy(tx, policy));
-      return policy;
-    },
+    async (request) => setRetentionPolicy(sql, await requireUser(request), request.body),
   );
 }

@@ -1,30 +1,11 @@
+import { LogLineSchema } from '@eduspry/logging';
 import { Type } from 'typebox';
-import { LEVELS } from '../domain/log-records.ts';
+import { LEVELS, type Level as LevelName } from '../domain/log-records.ts';
 
-const Nullable = (schema: ReturnType<typeof Type.String>) => Type.Union([schema, Type.Null()]);
-export const Level = Type.Union(LEVELS.map((level) => Type.Literal(level)));
+export const Level = Type.Unsafe<LevelName>(Type.Union(LEVELS.map((level) => Type.Literal(level))));
 
-/** The guide's log line as it arrives; stricter checks (time window, ids) are in the domain. */
-export const IncomingLine = Type.Object(
-  {
-    timestamp: Type.String({ minLength: 1, maxLength: 40 }),
-    level: Level,
-    service: Type.String({ minLength: 1, maxLength: 100 }),
-    component: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    traceId: Type.Optional(Nullable(Type.String({ pattern: '^[0-9a-f]{32}$' }))),
-    spanId: Type.Optional(Nullable(Type.String({ pattern: '^[0-9a-f]{16}$' }))),
-    tenantId: Type.Optional(Nullable(Type.String({ format: 'uuid' }))),
-    tenantName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    userId: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    sessionId: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    message: Type.String(),
-    context: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    tags: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
-    metrics: Type.Optional(Type.Record(Type.String(), Type.Number())),
-    environment: Type.String({ minLength: 1, maxLength: 40 }),
-  },
-  { additionalProperties: false },
-);
+/** The log line as it arrives: the one schema in packages/logging (stricter checks are in the domain). */
+export const IncomingLine = LogLineSchema;
 
 export const StoredLine = Type.Object({
   id: Type.String(),

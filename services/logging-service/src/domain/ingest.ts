@@ -1,5 +1,6 @@
 import {
   asPlatform,
+  cacheLookupsTotal,
   metricsRegistry,
   type PlatformLogger,
   type Sql,
@@ -7,15 +8,19 @@ import {
   withTenant,
 } from '@eduspry/common';
 import client from 'prom-client';
-import type { LogSink } from './adapters/log-sink.ts';
-import { ensureDayPartitions, insertLogRecords, listRetentionPolicies } from './db/log-entries.ts';
+import type { LogSink } from '../adapters/log-sink.ts';
+import { ensureDayPartitions, insertLogRecords, listRetentionPolicies } from '../db/log-entries.ts';
+import { problems } from '../problems.ts';
+import { requireAccess } from './access.ts';
 import {
   daysOf,
+  InvalidLogLine,
   type LogRecord,
+  MAX_BATCH_LINES,
   oldestAccepted,
   type RetentionPolicy,
   toLogRecord,
-} from './domain/log-records.ts';
+} from './log-records.ts';
 
 const linesIngested = new client.Counter({
   name: 'logging_lines_ingested_total',
@@ -68,11 +73,14 @@ export function createIngestor({
   let policies: { value: RetentionPolicy[]; loadedAt: number } | undefined;
 
   async function currentPolicies(): Promise<RetentionPolicy[]> {
-    if (!policies || Date.now() - policies.loadedAt > POLICY_CACHE_MS) {
-      const value = await listRetentionPolicies(sql);
-      policies = { value, loadedAt: Date.now() };
-    }
-    return policies.value;
+    const fresh = !!policies && Date.now() - policies.loadedAt <= POLICY_CACHE_MS;
+    cacheLookupsTotal.inc({
+      service: 'logging-service',
+      cache: 'retention-policies',
+      result: fresh ? 'hit' : 'miss',
+    });
+    if (!fresh) policies = { value: await listRetentionPolicies(sql), loadedAt: Date.now() };
+    return policies!.value;
   }
 
   async function ensurePartitions(records: LogRecord[]): Promise<void> {
@@ -109,4 +117,35 @@ export function createIngestor({
       linesRejected.inc({ transport }, count);
     },
   };
+}
+
+/**
+ * POST /logs/batch's use case: the batch is stored whole or not at all, and one bad or foreign
+ * line refuses all of it (counted as rejected, a foreign one as a security event).
+ */
+export async function ingestBatch(
+  ingestor: Ingestor,
+  claims: TenantClaims,
+  lines: unknown[],
+): Promise<number> {
+  if (lines.length > MAX_BATCH_LINES)
+    throw problems.create(
+      'batch-too-large',
+      `A batch holds at most ${MAX_BATCH_LINES} lines, got ${lines.length}`,
+    );
+  let records: LogRecord[];
+  try {
+    records = await ingestor.parse(lines);
+  } catch (error) {
+    if (!(error instanceof InvalidLogLine)) throw error;
+    ingestor.rejected('http', lines.length);
+    throw problems.create('bad-request', error.message, { line: error.index, field: error.field });
+  }
+  try {
+    requireAccess(claims, 'logs:write', { records });
+  } catch (error) {
+    ingestor.rejected('http', lines.length);
+    throw error;
+  }
+  return ingestor.store(records, { claims }, 'http');
 }
