@@ -4,10 +4,9 @@ import {
   bearerToken,
   createServiceApp,
   HttpProblem,
-  PLATFORM,
+  logAs,
   rateLimitSettings,
   type ServiceApp,
-  serviceUrls,
   type TokenVerifier,
   useTokenVerifier,
 } from '@eduspry/common';
@@ -17,10 +16,12 @@ import rateLimit from '@fastify/rate-limit';
 import { parse, print } from 'graphql';
 import { directiveEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import mercurius from 'mercurius';
-import { type GatewayConfig, operationsMode } from './config.ts';
-import { bindServices, type GatewayContext } from './graphql/context.ts';
+import { type GatewayConfig, operationsMode, UPSTREAM_ALIASES, UPSTREAMS } from './config.ts';
+import { mirrorEndedSessions } from './ended-sessions.ts';
+import { bindServices, createLoaders, type GatewayContext } from './graphql/context.ts';
 import { loaders, resolvers } from './graphql/resolvers.ts';
-import { forwardHeaders, restRoutes } from './rest.ts';
+import { platformHealthRoutes } from './platform-health.ts';
+import { forwardHeaders, restRoutes, trustedProxies } from './rest.ts';
 import { createUpstream, type Upstream } from './upstream.ts';
 
 export interface GatewayDeps {
@@ -43,31 +44,18 @@ const SCHEMA = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'
 const UNMETERED = /^\/(health|ready|metrics)$/;
 
 /** Every platform service the edge routes to, each behind its own timeout, retries and breaker. */
-export function upstreamsFrom(
-  config: GatewayConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): Map<string, Upstream> {
-  const urls: Record<string, string> = {
-    ...serviceUrls(env),
-    AUTH_SERVICE_URL: config.AUTH_SERVICE_URL,
-    COURSE_SERVICE_URL: config.COURSE_SERVICE_URL,
-  };
-  const names = new Set([
-    'auth-service',
-    'course-service',
-    ...PLATFORM.filter((entry) => entry.dir.startsWith('services/') && entry.name !== 'api-gateway').map(
-      (entry) => entry.name,
-    ),
-  ]);
+export function upstreamsFrom(config: GatewayConfig): Map<string, Upstream> {
   return new Map(
-    [...names].map((name) => [
+    Object.entries(UPSTREAMS).map(([name, field]) => [
       name,
       createUpstream({
         name,
-        baseUrl: urls[`${name.toUpperCase().replaceAll('-', '_')}_URL`]!,
+        baseUrl: config[field],
         timeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
         attempts: config.GATEWAY_UPSTREAM_ATTEMPTS,
-        breakerThreshold: config.GATEWAY_BREAKER_THRESHOLD,
+        breakerFailureRatio: config.GATEWAY_BREAKER_FAILURE_RATIO,
+        breakerMinimumCalls: config.GATEWAY_BREAKER_MIN_CALLS,
+        breakerWindowMs: config.GATEWAY_BREAKER_WINDOW_MS,
         halfOpenAfterMs: config.GATEWAY_BREAKER_HALF_OPEN_MS,
       }),
     ]),
@@ -92,6 +80,19 @@ export async function buildApp({
   const routes = upstreams ?? upstreamsFrom(config);
   const auth = routes.get('auth-service')!;
   const course = routes.get('course-service')!;
+  const analytics = routes.get('analytics-service')!;
+  const trusted = trustedProxies(config.GATEWAY_TRUSTED_PROXIES);
+
+  // Signed-out sessions: the verifier refuses their tokens once the mirror has them (≤ 1 s or so).
+  let mirror: { stop(): void } | undefined;
+  app.addHook('onReady', async () => {
+    mirror = mirrorEndedSessions({
+      authServiceUrl: auth.baseUrl,
+      intervalMs: config.GATEWAY_ENDED_SESSIONS_POLL_MS,
+      logger: app.log,
+    });
+  });
+  app.addHook('onClose', async () => mirror?.stop());
 
   // Who is calling: verified once here, used by the per-user rate limit and every resolver.
   useTokenVerifier(app, verifier);
@@ -103,6 +104,7 @@ export async function buildApp({
     if (!token) return;
     try {
       request.claims = await verifier.verify(token);
+      logAs(request.claims);
     } catch (error) {
       request.authProblem = (error as Error).message;
     }
@@ -144,11 +146,19 @@ export async function buildApp({
     jit: 1,
     allowBatchedQueries: false,
     queryDepth: config.GATEWAY_MAX_QUERY_DEPTH,
-    context: (request): GatewayContext => ({
-      claims: request.claims,
-      authProblem: request.authProblem,
-      services: bindServices({ auth, course }, forwardHeaders(request), request.upstreamCalls),
-    }),
+    context: (request): GatewayContext => {
+      const services = bindServices(
+        { auth, course, analytics },
+        forwardHeaders(request, { trusted }),
+        request.upstreamCalls,
+      );
+      return {
+        claims: request.claims,
+        authProblem: request.authProblem,
+        services,
+        loaders: createLoaders(services),
+      };
+    },
   });
   // Complexity needs the variables (`first: $n`), so it is checked after validation (whose
   // results mercurius caches per query text) and before anything executes.
@@ -173,6 +183,13 @@ export async function buildApp({
     });
   }
 
-  await app.register(restRoutes, { upstreams: routes, bodyLimit: 2 * 1024 * 1024 });
+  const passThrough = new Map(routes);
+  for (const [alias, name] of Object.entries(UPSTREAM_ALIASES))
+    if (routes.has(name) && !routes.has(alias)) passThrough.set(alias, routes.get(name)!);
+  await app.register(platformHealthRoutes, {
+    upstreams: routes,
+    timeoutMs: config.GATEWAY_HEALTH_TIMEOUT_MS,
+  });
+  await app.register(restRoutes, { upstreams: passThrough, bodyLimit: 2 * 1024 * 1024, trusted });
   return app;
 }

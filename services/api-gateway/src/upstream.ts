@@ -1,12 +1,12 @@
 import { metricsRegistry } from '@eduspry/common';
 import {
   BrokenCircuitError,
-  ConsecutiveBreaker,
   circuitBreaker,
   ExponentialBackoff,
   handleType,
   type IPolicy,
   retry,
+  SamplingBreaker,
   TaskCancelledError,
   TimeoutStrategy,
   timeout,
@@ -18,15 +18,22 @@ import client from 'prom-client';
  * One client per upstream service: every call has a timeout, idempotent calls (GET/HEAD) are
  * retried with backoff on network errors, timeouts and 502/503/504, and a circuit breaker
  * stops calling a service that keeps failing, so a downed service costs its callers a fast
- * error instead of a timeout each. Policies come from cockatiel; answers below 500 are
- * answers (the caller decides what a 404 means), never failures.
+ * error instead of a timeout each. Policies come from cockatiel. Only failures of the upstream
+ * itself count (no connection, no answer in time, 502/503/504); any other answer, a 500 caused
+ * by a client's input included, is passed on as an answer and never opens the circuit, which
+ * opens only when more than `breakerFailureRatio` of at least `breakerMinimumCalls` calls in
+ * the last `breakerWindowMs` failed: a handful of hostile requests cannot open it for everyone.
  */
 export interface UpstreamOptions {
   name: string;
   baseUrl: string;
   timeoutMs: number;
   attempts: number;
-  breakerThreshold: number;
+  /** Share of failed calls in the window that opens the circuit, in (0, 1). */
+  breakerFailureRatio: number;
+  /** Calls the window must hold before the circuit may open at all. */
+  breakerMinimumCalls: number;
+  breakerWindowMs: number;
   halfOpenAfterMs: number;
 }
 
@@ -92,7 +99,11 @@ export interface Upstream {
 export function createUpstream(options: UpstreamOptions): Upstream {
   const breaker = circuitBreaker(handleType(TransientFailure).orType(TaskCancelledError), {
     halfOpenAfter: options.halfOpenAfterMs,
-    breaker: new ConsecutiveBreaker(options.breakerThreshold),
+    breaker: new SamplingBreaker({
+      threshold: options.breakerFailureRatio,
+      duration: options.breakerWindowMs,
+      minimumRps: options.breakerMinimumCalls / (options.breakerWindowMs / 1000),
+    }),
   });
   const perAttempt = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
   const retries = retry(handleType(TransientFailure).orType(TaskCancelledError), {
@@ -122,7 +133,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       );
     }
     const body = Buffer.from(await response.arrayBuffer());
-    if (response.status >= 500 && (RETRYABLE_STATUS.has(response.status) || response.status === 500))
+    if (RETRYABLE_STATUS.has(response.status))
       throw new TransientFailure('server-error', `answered ${response.status}`, response.status);
     return {
       status: response.status,

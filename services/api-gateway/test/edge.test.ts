@@ -7,7 +7,7 @@ describe('with course-service down', () => {
   let p: Platform;
   before(async () => {
     // Port 9 (discard) refuses connections: course-service is "down"; auth-service is up.
-    p = await startPlatform({ COURSE_SERVICE_URL: 'http://127.0.0.1:9', GATEWAY_BREAKER_THRESHOLD: '3' });
+    p = await startPlatform({ COURSE_SERVICE_URL: 'http://127.0.0.1:9', GATEWAY_BREAKER_MIN_CALLS: '3' });
   });
   after(() => p.close());
 
@@ -90,12 +90,19 @@ describe('REST pass-through and rate limits', () => {
 
   test('anonymous callers are limited per client address, signed-in users per user', async () => {
     const student = await p.user(await p.tenant());
+    // An address no other test uses, so the budget is whole: 8 served, the ninth refused.
     const statuses = [];
     for (let i = 0; i < 9; i++)
       statuses.push(
-        (await p.gateway.inject({ method: 'GET', url: '/api/course-service/openapi.json' })).statusCode,
+        (
+          await p.gateway.inject({
+            method: 'GET',
+            url: '/api/course-service/openapi.json',
+            remoteAddress: '192.0.2.77',
+          })
+        ).statusCode,
       );
-    assert.equal(statuses.at(-1), 429, String(statuses));
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 429]);
     assert.equal((await p.graphql(student.token, OPERATIONS.Viewer)).status, 200);
   });
 });

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bearerToken, createTokenVerifier, type ServiceApp, type Sql, unauthorized } from '@eduspry/common';
 import { adminDb, createTestTenant, serviceDb, type TestTenant } from '@eduspry/common/testing';
+import type { EventBus } from '@eduspry/event-bus';
+import type { Logger } from '@eduspry/logging';
 import { buildApp as buildAuth } from '../../auth-service/src/app.ts';
 import { readConfig as readAuthConfig } from '../../auth-service/src/config.ts';
 import { hashPassword } from '../../auth-service/src/domain/passwords.ts';
@@ -40,7 +42,10 @@ export interface Platform {
  * auth-service and course-service as `npm start` builds them, listening on free ports against
  * the test database, and the gateway in front of them (called in-process with inject).
  */
-export async function startPlatform(env: Record<string, string> = {}): Promise<Platform> {
+export async function startPlatform(
+  env: Record<string, string> = {},
+  { logger, courseEventBus }: { logger?: Logger; courseEventBus?: (sql: Sql) => EventBus } = {},
+): Promise<Platform> {
   const admin = adminDb();
   const authSql = serviceDb('auth-service');
   const courseSql = serviceDb('course-service');
@@ -64,6 +69,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   // course-service is moving from its own `authenticate` to the kit's `verifier`: give it both.
   const courseDeps = {
     sql: courseSql,
+    ...(courseEventBus ? { eventBus: courseEventBus(courseSql) } : {}),
     events: outboxEvents,
     verifier,
     authenticate: async (header: string | undefined) => {
@@ -81,7 +87,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     AUTH_ISSUER: ISSUER,
     // Generous: this machine is shared, and password hashing is slow under load.
     GATEWAY_UPSTREAM_TIMEOUT_MS: '10000',
-    GATEWAY_BREAKER_THRESHOLD: '50',
+    GATEWAY_BREAKER_MIN_CALLS: '50',
     GATEWAY_BREAKER_HALF_OPEN_MS: '60000',
     ...env,
   });
@@ -92,7 +98,8 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
       issuer: ISSUER,
       audience: 'eduspry',
     }),
-    upstreams: upstreamsFrom(config, {}),
+    upstreams: upstreamsFrom(config),
+    ...(logger ? { logger } : {}),
   });
 
   const graphql: Platform['graphql'] = async (token, query, variables) => {

@@ -11,6 +11,8 @@ before(async () => {
   server = createServer((request, response) => {
     requests++;
     if (request.url === '/hang') return;
+    if (request.url === '/down') return response.writeHead(503).end();
+    if (request.url === '/client-error') return response.writeHead(500).end('{}');
     if (requests % 2 === 1) return response.writeHead(503).end();
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
   });
@@ -28,7 +30,9 @@ const upstream = (overrides = {}) =>
     baseUrl: base,
     timeoutMs: 300,
     attempts: 2,
-    breakerThreshold: 10,
+    breakerFailureRatio: 0.5,
+    breakerMinimumCalls: 10,
+    breakerWindowMs: 10_000,
     halfOpenAfterMs: 60_000,
     ...overrides,
   });
@@ -59,4 +63,32 @@ test('a call that does not answer in time ends as a timeout', async () => {
     (error: unknown) => error instanceof UpstreamUnavailable && error.reason === 'timeout',
   );
   assert.ok(performance.now() - started < 2000);
+});
+
+test('a 500 caused by the input is an answer: never retried, never counted against the breaker', async () => {
+  const client = upstream({ breakerMinimumCalls: 2 });
+  for (let i = 0; i < 20; i++) {
+    let attempts = 0;
+    const response = await client.request({ method: 'GET', path: '/client-error' }, () => attempts++);
+    assert.equal(response.status, 500);
+    assert.equal(attempts, 1);
+  }
+  assert.equal(client.circuitState(), 'closed');
+});
+
+test('the circuit opens only past the minimum number of calls in the window', async () => {
+  const client = upstream({ attempts: 1, breakerMinimumCalls: 8 });
+  const fail = () =>
+    assert.rejects(
+      client.request({ method: 'GET', path: '/down' }),
+      (error: unknown) => error instanceof UpstreamUnavailable && error.reason === 'server-error',
+    );
+  for (let i = 0; i < 7; i++) await fail();
+  assert.equal(client.circuitState(), 'closed', 'seven failures are below the minimum');
+  await fail();
+  assert.equal(client.circuitState(), 'open');
+  await assert.rejects(
+    client.request({ method: 'GET', path: '/down' }),
+    (error: unknown) => error instanceof UpstreamUnavailable && error.reason === 'circuit-open',
+  );
 });

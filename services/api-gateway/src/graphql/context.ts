@@ -1,6 +1,11 @@
-import type { TenantClaims } from '@eduspry/common';
+import { defineProblems, type TenantClaims } from '@eduspry/common';
+import { COURSE_ACCESS_PROBLEMS } from '@eduspry/contracts';
+import DataLoader from 'dataloader';
 import mercurius from 'mercurius';
 import { type Upstream, type UpstreamRequest, UpstreamUnavailable } from '../upstream.ts';
+
+/** Course-service's access problems, matched by code (the gateway translates them). */
+const courseAccessProblems = defineProblems(COURSE_ACCESS_PROBLEMS);
 
 const { ErrorWithProps } = mercurius;
 
@@ -10,6 +15,53 @@ export interface GatewayContext {
   /** Why the bearer token was refused, when one was sent and it was not valid. */
   authProblem: string | null;
   services: RequestServices;
+  /** Per-request DataLoaders: every by-id lookup of one kind in a query is one upstream call. */
+  loaders: RequestLoaders;
+}
+
+export interface RequestLoaders {
+  /** Courses by id as course-service's `GET /courses?ids=…` answers them (null: not visible). */
+  course: DataLoader<string, Record<string, unknown> | null>;
+  /**
+   * analytics-service reports by path (`/reports/courses/<id>?from&to`): the same report asked
+   * for twice in one query (aliases, fragments) is one call.
+   */
+  report: DataLoader<string, unknown>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** course-service takes up to 300 ids per call (about 12 KB of query string). */
+export const COURSE_BATCH = 300;
+
+/**
+ * Aliased `course(id:)` fields, `Enrollment.course` and the like all land here, deduplicated,
+ * and go out together: 300 aliases are one upstream call, not 300. An id that is not a uuid
+ * (course-service would refuse the batch) or a course the caller cannot see is null.
+ */
+export function createLoaders(services: RequestServices): RequestLoaders {
+  return {
+    course: new DataLoader(
+      async (ids) => {
+        const wanted = ids.filter((id) => UUID.test(id));
+        const found = new Map<string, Record<string, unknown>>();
+        if (wanted.length) {
+          const search = new URLSearchParams();
+          for (const id of wanted) search.append('ids', id);
+          search.set('limit', '100');
+          const page = await services.course.get<{ items: { id: string }[] }>(`/courses?${search}`);
+          for (const course of page.items) found.set(course.id.toLowerCase(), course);
+        }
+        return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+      },
+      { maxBatchSize: COURSE_BATCH },
+    ),
+    report: new DataLoader(
+      async (paths) =>
+        Promise.all(paths.map((path) => services.analytics.get(path).catch((error: Error) => error))),
+      // Each report is its own upstream call (analytics-service has no multi-report endpoint).
+      { batch: false },
+    ),
+  };
 }
 
 export interface ServiceCall {
@@ -20,6 +72,7 @@ export interface ServiceCall {
 export interface RequestServices {
   auth: ServiceCall;
   course: ServiceCall;
+  analytics: ServiceCall;
 }
 
 /** Counts upstream calls (attempts) for one incoming request; answered in `x-upstream-calls`. */
@@ -29,7 +82,7 @@ export interface CallCounter {
 
 /** The upstreams as one request sees them: its bearer token and trace headers go along. */
 export function bindServices(
-  upstreams: { auth: Upstream; course: Upstream },
+  upstreams: { auth: Upstream; course: Upstream; analytics: Upstream },
   forward: Record<string, string>,
   counter: CallCounter,
 ): RequestServices {
@@ -68,7 +121,11 @@ export function bindServices(
         }),
     };
   };
-  return { auth: bind(upstreams.auth), course: bind(upstreams.course) };
+  return {
+    auth: bind(upstreams.auth),
+    course: bind(upstreams.course),
+    analytics: bind(upstreams.analytics),
+  };
 }
 
 const CODES: Record<number, string> = {
@@ -83,7 +140,7 @@ const CODES: Record<number, string> = {
 /** An upstream's problem+json answer as a GraphQL error with a stable code and the problem's detail. */
 export function problemToGraphQLError(status: number, problem: Record<string, unknown> | undefined) {
   const type = typeof problem?.type === 'string' ? problem.type : undefined;
-  const specific = type?.endsWith('/module-locked') ? 'LOCKED' : undefined;
+  const specific = courseAccessProblems.is(problem, 'module-locked') ? 'LOCKED' : undefined;
   const message =
     (typeof problem?.detail === 'string' && problem.detail) ||
     (typeof problem?.title === 'string' && problem.title) ||

@@ -1,60 +1,21 @@
+import { isLockReason, isUuid, LOCK_EXPLANATIONS } from '@eduspry/contracts';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import mercurius from 'mercurius';
 import { type GatewayContext, requireClaims } from './context.ts';
-
-// Shapes of the upstream answers the resolvers read (course-service and auth-service REST).
-interface UpstreamCourse {
-  id: string;
-  code: string;
-  title: string;
-  description: string;
-  term: string | null;
-  state: string;
-  startsOn: string | null;
-  endsOn: string | null;
-  selfEnrollment: boolean;
-  capacity: number | null;
-  myEnrollment: { role: string; status: string } | null;
-}
-interface Progress {
-  completed: number;
-  total: number;
-  percent: number;
-}
-interface UpstreamModule {
-  id: string;
-  courseId: string;
-  position: number;
-  title: string;
-  published: boolean;
-  unlockAt: string | null;
-  access: { allowed: boolean; reason: string };
-  progress: Progress;
-  items: unknown[];
-}
-interface UpstreamEnrollment {
-  courseId: string;
-  userId: string;
-  role: string;
-  status: string;
-}
-interface UpstreamUser {
-  id: string;
-  email: string;
-  display_name: string;
-  roles: string[];
-  status: string;
-}
-
-/** Why a module is locked, in the words shown to a student. */
-export const LOCK_EXPLANATIONS: Record<string, string> = {
-  'not-enrolled': 'Enrol in the course to open this module.',
-  waitlisted: 'You are on the waitlist; this opens when a seat frees up.',
-  'course-not-published': 'The course has not been published yet.',
-  'module-not-published': 'Your instructor has not published this module yet.',
-  'item-not-published': 'This item has not been published yet.',
-  'locked-until-date': 'This module opens on its unlock date.',
-  'prerequisite-incomplete': 'Finish the previous module first.',
-};
+import type {
+  Progress,
+  UpstreamCourse,
+  UpstreamCoursePage,
+  UpstreamCreatedCourse,
+  UpstreamCreatedModule,
+  UpstreamEnrollment,
+  UpstreamInvitation,
+  UpstreamModule,
+  UpstreamProgressPage,
+  UpstreamUpdatedCourse,
+  UpstreamUpdatedModule,
+  UpstreamUserPage,
+} from './upstream-types.ts';
 
 const query = (params: Record<string, string | number | boolean | undefined | null | string[]>) => {
   const search = new URLSearchParams();
@@ -81,12 +42,48 @@ const toModule = (module: UpstreamModule) => {
     locked,
     lockReason: locked ? module.access.reason : null,
     lockExplanation: locked
-      ? (LOCK_EXPLANATIONS[module.access.reason] ?? `Locked (${module.access.reason})`)
+      ? isLockReason(module.access.reason)
+        ? LOCK_EXPLANATIONS[module.access.reason]
+        : `Locked (${module.access.reason})`
       : null,
   };
 };
 
-const toUser = (user: UpstreamUser) => ({ ...user, displayName: user.display_name });
+const { ErrorWithProps } = mercurius;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * `from`/`to` as analytics-service takes them (YYYY-MM-DD; the service defaults them and checks
+ * the range); a value that cannot be a day is refused here, before any upstream call.
+ */
+function reportRange(args: Args): string {
+  for (const key of ['from', 'to'] as const) {
+    const value = args[key];
+    if (value !== undefined && value !== null && (typeof value !== 'string' || !DAY.test(value)))
+      throw new ErrorWithProps(`${key} must be a day (YYYY-MM-DD)`, { code: 'BAD_USER_INPUT', field: key });
+  }
+  return query({ from: args.from as string | undefined, to: args.to as string | undefined });
+}
+
+/** One report from analytics-service through the per-request loader (an identical ask is one call). */
+async function report(ctx: GatewayContext, path: string): Promise<unknown> {
+  requireClaims(ctx);
+  return ctx.loaders.report.load(path);
+}
+
+function reportSubject(args: Args, key: 'courseId' | 'userId'): string {
+  const value = args[key];
+  if (typeof value !== 'string' || !isUuid(value))
+    throw new ErrorWithProps(`${key} must be a uuid`, { code: 'BAD_USER_INPUT', field: key });
+  return id(value);
+}
+
+/** `course` on a report row: batched with every other course lookup of the query. */
+const reportCourse = async (parent: { courseId: string }, _args: Args, ctx: GatewayContext) => {
+  requireClaims(ctx);
+  const course = (await ctx.loaders.course.load(parent.courseId)) as UpstreamCourse | null;
+  return course ? toCourse(course) : null;
+};
 
 type Args = Record<string, unknown>;
 type Resolver = (parent: unknown, args: Args, ctx: GatewayContext) => unknown;
@@ -108,7 +105,7 @@ export const resolvers: IResolvers = {
     }) satisfies Resolver,
     courses: (async (_parent, args, ctx) => {
       requireClaims(ctx);
-      const page = await ctx.services.course.get<{ items: UpstreamCourse[]; nextCursor: string | null }>(
+      const page = await ctx.services.course.get<UpstreamCoursePage>(
         `/courses${query({
           q: (args.search as string | undefined)?.trim() || undefined,
           enrolled: args.enrolled as boolean | undefined,
@@ -120,12 +117,8 @@ export const resolvers: IResolvers = {
     }) satisfies Resolver,
     course: (async (_parent, args, ctx) => {
       requireClaims(ctx);
-      try {
-        return toCourse(await ctx.services.course.get<UpstreamCourse>(`/courses/${id(args.id as string)}`));
-      } catch (error) {
-        if ((error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND') return null;
-        throw error;
-      }
+      const course = (await ctx.loaders.course.load(args.id as string)) as UpstreamCourse | null;
+      return course ? toCourse(course) : null;
     }) satisfies Resolver,
     item: (async (_parent, args, ctx) => {
       requireClaims(ctx);
@@ -135,20 +128,35 @@ export const resolvers: IResolvers = {
     }) satisfies Resolver,
     users: (async (_parent, args, ctx) => {
       const claims = requireClaims(ctx);
-      const page = await ctx.services.auth.get<{ items: UpstreamUser[]; total: number }>(
+      const page = await ctx.services.auth.get<UpstreamUserPage>(
         `/tenants/${id(claims.app_metadata.tenant_id)}/users${query({
           q: (args.search as string | undefined)?.trim() || undefined,
           limit: clamp(args.first as number | undefined, 100, 50),
           offset: Math.max(0, (args.offset as number | undefined) ?? 0),
         })}`,
       );
-      return { items: page.items.map(toUser), total: page.total };
+      return { items: page.items, total: page.total };
     }) satisfies Resolver,
+    tenantReport: (async (_parent, args, ctx) =>
+      report(ctx, `/reports/tenant${reportRange(args)}`)) satisfies Resolver,
+    courseReport: (async (_parent, args, ctx) =>
+      report(
+        ctx,
+        `/reports/courses/${reportSubject(args, 'courseId')}${reportRange(args)}`,
+      )) satisfies Resolver,
+    studentReport: (async (_parent, args, ctx) =>
+      report(
+        ctx,
+        `/reports/students/${reportSubject(args, 'userId')}${reportRange(args)}`,
+      )) satisfies Resolver,
   },
+  CourseActivity: { course: reportCourse },
+  CourseReport: { course: reportCourse },
+  StudentCourseActivity: { course: reportCourse },
   Viewer: {
     courses: (async (_parent, args, ctx) => {
       requireClaims(ctx);
-      const page = await ctx.services.course.get<{ items: UpstreamCourse[] }>(
+      const page = await ctx.services.course.get<UpstreamCoursePage>(
         `/courses${query({ enrolled: true, limit: clamp(args.first as number | undefined, 100, 50) })}`,
       );
       return page.items.map(toCourse);
@@ -163,20 +171,24 @@ export const resolvers: IResolvers = {
       requireClaims(ctx);
       const input = args.input as Record<string, unknown>;
       const body = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null));
-      return toCourse(await ctx.services.course.send<UpstreamCourse>('POST', '/courses', body));
+      return toCourse(await ctx.services.course.send<UpstreamCreatedCourse>('POST', '/courses', body));
     }) satisfies Resolver,
     setCourseState: (async (_parent, args, ctx) => {
       requireClaims(ctx);
       return toCourse(
-        await ctx.services.course.send<UpstreamCourse>('PATCH', `/courses/${id(args.courseId as string)}`, {
-          state: args.state,
-        }),
+        await ctx.services.course.send<UpstreamUpdatedCourse>(
+          'PATCH',
+          `/courses/${id(args.courseId as string)}`,
+          {
+            state: args.state,
+          },
+        ),
       );
     }) satisfies Resolver,
     addModule: (async (_parent, args, ctx) => {
       requireClaims(ctx);
       return toModule(
-        await ctx.services.course.send<UpstreamModule>(
+        await ctx.services.course.send<UpstreamCreatedModule>(
           'POST',
           `/courses/${id(args.courseId as string)}/modules`,
           {
@@ -189,7 +201,7 @@ export const resolvers: IResolvers = {
     setModulePublished: (async (_parent, args, ctx) => {
       requireClaims(ctx);
       return toModule(
-        await ctx.services.course.send<UpstreamModule>(
+        await ctx.services.course.send<UpstreamUpdatedModule>(
           'PATCH',
           `/courses/${id(args.courseId as string)}/modules/${id(args.moduleId as string)}`,
           { published: args.published },
@@ -216,12 +228,10 @@ export const resolvers: IResolvers = {
     }) satisfies Resolver,
     inviteUser: (async (_parent, args, ctx) => {
       const claims = requireClaims(ctx);
-      return toUser(
-        await ctx.services.auth.send<UpstreamUser>(
-          'POST',
-          `/tenants/${id(claims.app_metadata.tenant_id)}/invitations`,
-          { email: args.email, display_name: args.displayName, roles: args.roles ?? ['student'] },
-        ),
+      return ctx.services.auth.send<UpstreamInvitation>(
+        'POST',
+        `/tenants/${id(claims.app_metadata.tenant_id)}/invitations`,
+        { email: args.email, displayName: args.displayName, roles: args.roles ?? ['student'] },
       );
     }) satisfies Resolver,
   },
@@ -237,24 +247,15 @@ export const loaders: MercuriusLoaders = {
   Enrollment: {
     course: async (queries: Query<{ courseId: string }>[], ctx: GatewayContext) => {
       requireClaims(ctx);
-      const ids = [...new Set(queries.map((q) => q.obj.courseId))];
-      const courses = new Map(
-        await Promise.all(
-          ids.map(async (courseId) => {
-            try {
-              return [
-                courseId,
-                toCourse(await ctx.services.course.get<UpstreamCourse>(`/courses/${id(courseId)}`)),
-              ] as const;
-            } catch (error) {
-              if ((error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND')
-                return [courseId, null] as const;
-              throw error;
-            }
-          }),
-        ),
-      );
-      return queries.map((q) => courses.get(q.obj.courseId) ?? null);
+      const courses = (await ctx.loaders.course.loadMany(queries.map((q) => q.obj.courseId))) as (
+        | UpstreamCourse
+        | null
+        | Error
+      )[];
+      return courses.map((course) => {
+        if (course instanceof Error) throw course;
+        return course ? toCourse(course) : null;
+      });
     },
   },
   Course: {
@@ -264,9 +265,9 @@ export const loaders: MercuriusLoaders = {
       const byCourse = new Map<string, Progress | null>();
       // course-service takes up to 100 ids per call.
       for (let start = 0; start < ids.length; start += 100) {
-        const answer = await ctx.services.course.get<{
-          items: { courseId: string; progress: Progress | null }[];
-        }>(`/progress${query({ courseIds: ids.slice(start, start + 100) })}`);
+        const answer = await ctx.services.course.get<UpstreamProgressPage>(
+          `/progress${query({ courseIds: ids.slice(start, start + 100) })}`,
+        );
         for (const item of answer.items) byCourse.set(item.courseId, item.progress);
       }
       return queries.map((q) => byCourse.get(q.obj.id) ?? null);

@@ -1,0 +1,40 @@
+/**
+ * The upstream answers the resolvers read, as the upstreams' own route schemas say: generated
+ * from packages/contracts/openapi/<service>.json (openapi-typescript, `npm run contracts:generate`),
+ * never declared here by hand. A provider that renames or retypes a field the gateway reads breaks
+ * `tsc` here, and its breaking-change gate, before anything runs.
+ */
+import type { paths as AuthService } from '@eduspry/contracts/openapi/auth-service';
+import type { paths as CourseService } from '@eduspry/contracts/openapi/course-service';
+import type { JsonAnswer } from '@eduspry/contracts/openapi-types';
+
+/** course-service `GET /courses/{courseId}` (and each item of `GET /courses`). */
+export type UpstreamCourse = JsonAnswer<CourseService, '/courses/{courseId}', 'get'>;
+/** course-service `GET /courses`: one page of the catalog. */
+export type UpstreamCoursePage = JsonAnswer<CourseService, '/courses', 'get'>;
+/** course-service `POST /courses`: the course as created. */
+export type UpstreamCreatedCourse = JsonAnswer<CourseService, '/courses', 'post', 201>;
+/** course-service `PATCH /courses/{courseId}`. */
+export type UpstreamUpdatedCourse = JsonAnswer<CourseService, '/courses/{courseId}', 'patch'>;
+/** One module of course-service `GET /courses/{courseId}/modules`, with lock state and progress. */
+export type UpstreamModule = JsonAnswer<CourseService, '/courses/{courseId}/modules', 'get'>[number];
+/** course-service `POST /courses/{courseId}/modules`. */
+export type UpstreamCreatedModule = JsonAnswer<CourseService, '/courses/{courseId}/modules', 'post', 201>;
+/** course-service `PATCH /courses/{courseId}/modules/{moduleId}`. */
+export type UpstreamUpdatedModule = JsonAnswer<
+  CourseService,
+  '/courses/{courseId}/modules/{moduleId}',
+  'patch'
+>;
+/** One enrolment of course-service `GET /courses/{courseId}/enrollments` (a course's roster). */
+export type UpstreamEnrollment = JsonAnswer<CourseService, '/courses/{courseId}/enrollments', 'get'>[number];
+/** course-service `GET /progress`: the caller's progress per course. */
+export type UpstreamProgressPage = JsonAnswer<CourseService, '/progress', 'get'>;
+/** One course's progress (null where the caller is not enrolled). */
+export type Progress = NonNullable<UpstreamProgressPage['items'][number]['progress']>;
+/** auth-service `GET /tenants/{tenantId}/users`: one page of a tenant's users. */
+export type UpstreamUserPage = JsonAnswer<AuthService, '/tenants/{tenantId}/users', 'get'>;
+/** A user as auth-service's camelCase `/tenants/{tenantId}/users` answers it: the GraphQL User as is. */
+export type UpstreamUser = UpstreamUserPage['items'][number];
+/** auth-service `POST /tenants/{tenantId}/invitations`. */
+export type UpstreamInvitation = JsonAnswer<AuthService, '/tenants/{tenantId}/invitations', 'post', 201>;
