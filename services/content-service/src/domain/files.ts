@@ -1,0 +1,235 @@
+import type { Readable } from 'node:stream';
+import { asPlatform, withTenant } from '@eduspry/common';
+import { isSuperAdmin } from '@eduspry/contracts/roles';
+import { ObjectNotFound } from '@eduspry/storage';
+import * as files from '../db/files.ts';
+import { releaseQuota, type TenantStorage, tenantStorage, updateTenantStorage } from '../db/storage.ts';
+import { problems } from '../problems.ts';
+import { readableItems, requireAccess } from './access.ts';
+import type { Caller, ContentContext } from './context.ts';
+import { contentEvents } from './events.ts';
+import { dispositionFor, type RangeAnswer, signDelivery, verifyDelivery } from './rules.ts';
+
+/** A stored version as delivery needs it (the route streams it). */
+export type { VersionRow } from '../db/files.ts';
+
+export interface FileView {
+  id: string;
+  courseId: string;
+  itemId: string | null;
+  version: number;
+  name: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+export const viewOf = (row: files.VersionRow): FileView => ({
+  id: row.fileId,
+  courseId: row.courseId,
+  itemId: row.itemId,
+  version: row.version,
+  name: row.originalName,
+  mediaType: row.mediaType,
+  sizeBytes: row.sizeBytes,
+  sha256: row.sha256,
+  uploadedBy: row.uploadedBy,
+  uploadedAt: (row.readyAt ?? row.createdAt).toISOString(),
+});
+
+/**
+ * A ready version the caller may read. RLS hides other tenants' files; CheckAccess hides files
+ * of items the caller may not see; both answer the same 404, so nothing leaks their existence.
+ */
+export async function readableVersion(
+  ctx: ContentContext,
+  caller: Caller,
+  fileId: string,
+  version?: number,
+): Promise<files.VersionRow> {
+  const row = await withTenant(ctx.sql, caller.claims, (tx) => files.findReadyVersion(tx, fileId, version));
+  if (!row) throw problems.create('file-not-found', 'No such file');
+  await requireAccess(ctx, caller, 'file:read', { courseId: row.courseId, itemId: row.itemId });
+  return row;
+}
+
+export async function getFile(ctx: ContentContext, caller: Caller, fileId: string) {
+  const row = await readableVersion(ctx, caller, fileId);
+  const versions = await withTenant(ctx.sql, caller.claims, (tx) => files.listReadyVersions(tx, fileId));
+  return {
+    ...viewOf(row),
+    versions: versions.map((v) => ({
+      version: v.version,
+      sizeBytes: v.sizeBytes,
+      sha256: v.sha256,
+      uploadedAt: viewOf(v).uploadedAt,
+    })),
+  };
+}
+
+/** A course's files (one item's, or several items' at once: the gateway batches per course). */
+export async function listFiles(
+  ctx: ContentContext,
+  caller: Caller,
+  courseId: string,
+  itemIds?: string[],
+): Promise<FileView[]> {
+  const rows = await withTenant(ctx.sql, caller.claims, (tx) => files.listCourseFiles(tx, courseId, itemIds));
+  const byItem = new Map<string, files.VersionRow[]>();
+  for (const row of rows) byItem.set(row.itemId ?? '', [...(byItem.get(row.itemId ?? '') ?? []), row]);
+  // One access question per item (cached), all of them over one stream, not one call per file.
+  const readable = await readableItems(
+    ctx,
+    caller,
+    courseId,
+    [...byItem.keys()].map((id) => id || null),
+  );
+  const visible: FileView[] = [];
+  for (const [itemId, itemRows] of byItem)
+    if (readable.has(itemId || null)) visible.push(...itemRows.map(viewOf));
+  return visible;
+}
+
+/** Deletes a whole file (every version) or one old version; frees its bytes from the quota. */
+export async function deleteFile(ctx: ContentContext, caller: Caller, fileId: string, version?: number) {
+  const { claims } = caller;
+  const tenantId = claims.app_metadata.tenant_id;
+  const head = await withTenant(ctx.sql, claims, (tx) => files.findFileForUpdate(tx, fileId));
+  if (head?.status !== 'ready') throw problems.create('file-not-found', 'No such file');
+  await requireAccess(ctx, caller, 'file:manage', { courseId: head.courseId, itemId: head.itemId });
+  const released = await withTenant(ctx.sql, claims, async (tx) => {
+    const locked = await files.findFileForUpdate(tx, fileId);
+    if (locked?.status !== 'ready') throw problems.create('file-not-found', 'No such file');
+    let gone: { sizeBytes: number; storageKey: string }[];
+    if (version === undefined) gone = await files.markFileDeleted(tx, fileId);
+    else {
+      if (version === locked.currentVersion)
+        throw problems.create(
+          'conflict',
+          'The current version is deleted with the file (DELETE /files/{id})',
+        );
+      const one = await files.markVersionDeleted(tx, fileId, version);
+      if (!one) throw problems.create('file-not-found', `No version ${version} of this file`);
+      gone = [one];
+    }
+    const releasedBytes = gone.reduce((sum, v) => sum + v.sizeBytes, 0);
+    await releaseQuota(tx, tenantId, releasedBytes);
+    await contentEvents.fileDeleted(tx, tenantId, {
+      fileId,
+      courseId: locked.courseId,
+      itemId: locked.itemId,
+      version: version ?? null,
+      releasedBytes,
+      deletedBy: claims.sub,
+      deletedAt: new Date().toISOString(),
+    });
+    return gone;
+  });
+  // The rows say deleted (committed) before bytes go: a failed delete leaves garbage, never a dangling row.
+  for (const { storageKey } of released)
+    await ctx.storage
+      .delete(storageKey)
+      .catch((error: Error) =>
+        ctx.log.warn({ err: error, storageKey }, 'could not remove a deleted version from storage'),
+      );
+  return { releasedBytes: released.reduce((sum, v) => sum + v.sizeBytes, 0) };
+}
+
+/** A URL that fetches the file without a token for a short time. */
+export async function signedUrl(
+  ctx: ContentContext,
+  caller: Caller,
+  fileId: string,
+  options: { version?: number; download?: boolean } = {},
+): Promise<{ url: string; expiresAt: string; version: number }> {
+  const row = await readableVersion(ctx, caller, fileId, options.version);
+  const expires = Math.floor(Date.now() / 1000) + ctx.signedUrlTtlSeconds;
+  const expiresAt = new Date(expires * 1000).toISOString();
+  if (ctx.storage.presigns) {
+    const url = await ctx.storage.presignedGetUrl(row.storageKey, {
+      expiresInSeconds: ctx.signedUrlTtlSeconds,
+      contentDisposition: dispositionFor(row.mediaType, row.originalName, options.download),
+      contentType: row.mediaType,
+    });
+    if (url) return { url, expiresAt, version: row.version };
+  }
+  const target = { tenantId: row.tenantId, fileId: row.fileId, version: row.version, expires };
+  const query = new URLSearchParams({
+    expires: String(expires),
+    signature: signDelivery(ctx.signingSecret, target),
+    ...(options.download ? { download: '1' } : {}),
+  });
+  return {
+    url: `${ctx.publicUrl}/signed/${row.tenantId}/${row.fileId}/${row.version}?${query}`,
+    expiresAt,
+    version: row.version,
+  };
+}
+
+/**
+ * The version a signed URL names, if its signature holds: HMAC over tenant, file, version and
+ * expiry, so another tenant's id, another version or a later expiry do not verify. The lookup is
+ * confined to the signed tenant.
+ */
+export async function signedVersion(
+  ctx: ContentContext,
+  target: { tenantId: string; fileId: string; version: number; expires: number },
+  signature: string,
+): Promise<files.VersionRow> {
+  const verdict = verifyDelivery(ctx.signingSecret, target, signature);
+  if (verdict !== 'valid')
+    throw problems.create(
+      'invalid-signature',
+      verdict === 'expired' ? 'This link has expired' : 'This link is not valid',
+    );
+  const row = await asPlatform(ctx.sql, 'signed delivery', quiet, (tx) =>
+    files.findReadyVersionOfTenant(tx, target.tenantId, target.fileId, target.version),
+  );
+  if (!row) throw problems.create('file-not-found', 'No such file');
+  return row;
+}
+
+/** Signed GETs are the hot path: one line per request is the access log's job, not asPlatform's. */
+const quiet = { info: () => {} };
+
+export async function openBytes(
+  ctx: ContentContext,
+  row: files.VersionRow,
+  range: RangeAnswer,
+): Promise<Readable> {
+  try {
+    return await ctx.storage.get(
+      row.storageKey,
+      range.kind === 'partial' ? { start: range.start, end: range.end } : undefined,
+    );
+  } catch (error) {
+    // Deleted a moment ago: the row said ready, the bytes are already gone.
+    if (error instanceof ObjectNotFound) throw problems.create('file-not-found', 'No such file');
+    throw error;
+  }
+}
+
+export async function storageSettings(ctx: ContentContext, caller: Caller): Promise<TenantStorage> {
+  await requireAccess(ctx, caller, 'storage:administer');
+  return withTenant(ctx.sql, caller.claims, (tx) =>
+    tenantStorage(tx, caller.claims.app_metadata.tenant_id, ctx.defaults),
+  );
+}
+
+export async function changeStorageSettings(
+  ctx: ContentContext,
+  caller: Caller,
+  fields: Partial<Pick<TenantStorage, 'quotaBytes' | 'maxFileBytes' | 'allowedMediaTypes'>>,
+): Promise<TenantStorage> {
+  await requireAccess(ctx, caller, 'storage:administer');
+  // A district's admin tunes its limits; only the platform grants it more space.
+  if (fields.quotaBytes !== undefined && !isSuperAdmin(caller.claims))
+    throw problems.create('forbidden', 'Only a super_admin changes a storage quota');
+  const tenantId = caller.claims.app_metadata.tenant_id;
+  return withTenant(ctx.sql, caller.claims, async (tx) => {
+    await tenantStorage(tx, tenantId, ctx.defaults);
+    return updateTenantStorage(tx, tenantId, fields);
+  });
+}
