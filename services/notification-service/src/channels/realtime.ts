@@ -1,0 +1,48 @@
+/**
+ * The port to realtime-service's server-side broadcast (Supabase's REST broadcast shape):
+ * `POST /api/broadcast {messages: [{topic, event, payload, private}]}` with the shared
+ * REALTIME_SERVICE_KEY as bearer, 202 on success. The inbox is the source of truth; a live push
+ * that fails is logged and retried by the live pusher, never a reason to fail a notification.
+ */
+export interface BroadcastMessage {
+  topic: string;
+  event: string;
+  payload: Record<string, unknown>;
+  private: boolean;
+}
+
+export interface RealtimePort {
+  broadcast(messages: BroadcastMessage[]): Promise<void>;
+}
+
+export class RealtimeUnavailableError extends Error {
+  override name = 'RealtimeUnavailableError';
+}
+
+export function createRealtimeClient(options: { url: string; key: string; timeoutMs: number }): RealtimePort {
+  const endpoint = `${options.url.replace(/\/$/, '')}/api/broadcast`;
+  return {
+    async broadcast(messages) {
+      if (!messages.length) return;
+      let response: Response;
+      try {
+        response = await fetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${options.key}` },
+          body: JSON.stringify({ messages }),
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+      } catch (error) {
+        throw new RealtimeUnavailableError(`realtime-service unreachable: ${(error as Error).message}`);
+      }
+      await response.body?.cancel();
+      if (response.status !== 202 && response.status !== 200)
+        throw new RealtimeUnavailableError(`realtime-service answered ${response.status}`);
+    },
+  };
+}
+
+/** When REALTIME_SERVICE_URL is not configured: nothing is pushed live (main.ts says so once). */
+export const noRealtime: RealtimePort = {
+  async broadcast() {},
+};

@@ -1,0 +1,223 @@
+import type { Tx } from '@eduspry/common';
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  completeDelivery,
+  disableEndpoint,
+  markEndpointHealth,
+  recordAttempt,
+  recordSuccesses,
+  signingSecrets,
+} from '../db/webhooks.ts';
+import type { NotificationContext } from '../domain/context.ts';
+import { notifyEndpointDisabled } from '../domain/events.ts';
+import { responseExcerpt, retryDelayMs } from '../domain/rules.ts';
+import { UnsafeUrlError } from './outbound.ts';
+import { signedHeaders } from './signing.ts';
+
+/**
+ * Works `notification.webhook_deliveries`: claims due rows for a lease (so a crashed dispatcher's
+ * claims are taken again once the lease ends, with the same webhook-id: at-least-once), sends them
+ * concurrently through the SSRF-safe client, records every attempt, and schedules retries with
+ * exponential backoff and jitter until the delivery's horizon (24 h). No endpoint holds more than
+ * its share of the concurrency, so a slow or huge receiver cannot stall the others. An endpoint
+ * failing without a success for WEBHOOK_DISABLE_AFTER_MS is disabled and its tenant admins told.
+ */
+export class WebhookDispatcher {
+  readonly #ctx: NotificationContext;
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #perEndpoint = new Map<string, number>();
+  readonly #share: number;
+  /** Successful attempts waiting to be recorded together (one transaction for many). */
+  #succeeded: { delivery: ClaimedDelivery; statusCode: number; latencyMs: number; excerpt: string }[] = [];
+  #flushing: Promise<void> | undefined;
+  #flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(ctx: NotificationContext) {
+    this.#ctx = ctx;
+    this.#share = Math.max(1, Math.ceil(ctx.webhooks.concurrency / 4));
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Claims what fits into the free slots and starts sending it; returns how many were claimed. */
+  async tick(): Promise<number> {
+    const free = this.#ctx.webhooks.concurrency - this.#inFlight.size;
+    // Claim in batches: a claim per finished delivery would cost more than the delivery.
+    if (free <= 0 || (this.#inFlight.size > 0 && free < Math.ceil(this.#ctx.webhooks.concurrency / 4)))
+      return 0;
+    const now = this.#ctx.now();
+    const busy = [...this.#perEndpoint].filter(([, count]) => count >= this.#share).map(([id]) => id);
+    const { claimed, secrets } = (await this.#ctx.sql.begin(async (tx) => {
+      const claimed = await claimDueDeliveries(tx, {
+        now,
+        leaseMs: this.#ctx.webhooks.timeoutMs + 30_000,
+        limit: free,
+        perEndpoint: this.#share,
+        busy,
+      });
+      const secrets = await signingSecrets(tx, [...new Set(claimed.map((row) => row.endpoint_id))], now);
+      return { claimed, secrets };
+    })) as { claimed: ClaimedDelivery[]; secrets: Map<string, string[]> };
+    for (const delivery of claimed) {
+      this.#perEndpoint.set(delivery.endpoint_id, (this.#perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
+      const sending: Promise<void> = this.#send(delivery, secrets.get(delivery.endpoint_id) ?? [])
+        .catch((error) =>
+          this.#ctx.log.error({ err: error, deliveryId: delivery.id }, 'webhook delivery bookkeeping failed'),
+        )
+        .finally(() => {
+          this.#inFlight.delete(sending);
+          const left = (this.#perEndpoint.get(delivery.endpoint_id) ?? 1) - 1;
+          if (left > 0) this.#perEndpoint.set(delivery.endpoint_id, left);
+          else this.#perEndpoint.delete(delivery.endpoint_id);
+        });
+      this.#inFlight.add(sending);
+    }
+    return claimed.length;
+  }
+
+  /** Resolves when any delivery in flight finishes (or at once when none is). */
+  async oneFinished(): Promise<void> {
+    if (this.#inFlight.size) await Promise.race(this.#inFlight);
+  }
+
+  async drain(): Promise<void> {
+    while (this.#inFlight.size) await Promise.allSettled([...this.#inFlight]);
+    await this.#flush();
+  }
+
+  /** Claims and sends until nothing is due (tests and benchmarks drive it like this). */
+  async runUntilIdle(): Promise<void> {
+    for (;;) {
+      const claimed = await this.tick();
+      if (!claimed && !this.#inFlight.size) {
+        await this.#flush();
+        if (!this.#inFlight.size && !(await this.tick())) return;
+        continue;
+      }
+      if (!claimed || this.#inFlight.size >= this.#ctx.webhooks.concurrency) await this.oneFinished();
+    }
+  }
+
+  async #send(delivery: ClaimedDelivery, secrets: string[]): Promise<void> {
+    const ctx = this.#ctx;
+    const body = JSON.stringify(delivery.payload);
+    // The signature's timestamp is the wall clock (receivers compare it with theirs); scheduling uses ctx.now().
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'EduSpry-Webhooks/1.0',
+      ...signedHeaders(secrets, delivery.message_id, new Date(), body),
+    };
+    const started = performance.now();
+    let statusCode: number | null = null;
+    let excerpt: string | null = null;
+    let error: string | null = null;
+    try {
+      const response = await ctx.http.send(delivery.url, { method: 'POST', headers, body });
+      statusCode = response.status;
+      excerpt = responseExcerpt(response.body);
+    } catch (caught) {
+      if (caught instanceof UnsafeUrlError) {
+        ctx.log.warn(
+          { url: caught.url, reason: caught.reason, endpointId: delivery.endpoint_id },
+          'webhook refused: unsafe address',
+        );
+        error = `refused: ${caught.reason}`;
+      } else {
+        const cause = (caught as { cause?: { code?: string } }).cause;
+        error = `${(caught as Error).name}: ${(caught as Error).message}${cause?.code ? ` (${cause.code})` : ''}`;
+      }
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+    if (ok && !delivery.failing_since) {
+      this.#succeeded.push({ delivery, statusCode: statusCode!, latencyMs, excerpt: excerpt ?? '' });
+      if (this.#succeeded.length >= 64) await this.#flush();
+      else this.#flushTimer ??= setTimeout(() => void this.#flush(), 20);
+      return;
+    }
+    await ctx.sql.begin(async (tx) => {
+      const now = ctx.now();
+      await recordAttempt(tx, {
+        tenantId: delivery.tenant_id,
+        deliveryId: delivery.id,
+        at: now,
+        statusCode,
+        latencyMs,
+        excerpt,
+        error: error?.slice(0, 1000) ?? null,
+      });
+      if (ok) {
+        await completeDelivery(tx, delivery.id, { status: 'succeeded', statusCode, at: now });
+        if (delivery.failing_since) await markEndpointHealth(tx, delivery.endpoint_id, true, now);
+        return;
+      }
+      const next = new Date(
+        now.getTime() + retryDelayMs(delivery.attempts, ctx.webhooks.retryInitialMs, ctx.webhooks.retryMaxMs),
+      );
+      const giveUp = next > delivery.give_up_at;
+      await completeDelivery(tx, delivery.id, {
+        status: giveUp ? 'failed' : 'pending',
+        statusCode,
+        at: now,
+        nextAttemptAt: next,
+      });
+      const failingSince = await markEndpointHealth(tx, delivery.endpoint_id, false, now);
+      if (failingSince && now.getTime() - failingSince.getTime() >= ctx.webhooks.disableAfterMs)
+        await this.#disable(tx, delivery, failingSince, now);
+    });
+  }
+
+  /**
+   * Records the buffered successes in one transaction. Until it commits they are leased, not done:
+   * a crash here sends them again after the lease (at-least-once, same webhook-id).
+   */
+  async #flush(): Promise<void> {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    await this.#flushing;
+    if (!this.#succeeded.length) return;
+    const batch = this.#succeeded;
+    this.#succeeded = [];
+    const at = this.#ctx.now();
+    this.#flushing = (async () => {
+      await this.#ctx.sql.begin(async (tx) => {
+        await recordSuccesses(
+          tx,
+          batch.map(({ delivery, statusCode, latencyMs, excerpt }) => ({
+            tenantId: delivery.tenant_id,
+            deliveryId: delivery.id,
+            statusCode,
+            latencyMs,
+            excerpt,
+          })),
+          at,
+        );
+      });
+    })()
+      .catch((error) =>
+        this.#ctx.log.error({ err: error, deliveries: batch.length }, 'recording webhook successes failed'),
+      )
+      .finally(() => {
+        this.#flushing = undefined;
+      });
+    await this.#flushing;
+  }
+
+  async #disable(tx: Tx, delivery: ClaimedDelivery, failingSince: Date, now: Date): Promise<void> {
+    const reason = `failing since ${failingSince.toISOString()} without a successful delivery`;
+    const disabled = await disableEndpoint(tx, delivery.endpoint_id, reason);
+    if (!disabled) return;
+    this.#ctx.log.warn(
+      { endpointId: delivery.endpoint_id, tenantId: delivery.tenant_id, reason },
+      'webhook endpoint disabled',
+    );
+    await notifyEndpointDisabled(
+      tx,
+      { tenantId: delivery.tenant_id, id: delivery.endpoint_id, url: disabled.url, reason },
+      now,
+    );
+  }
+}
