@@ -30,6 +30,14 @@ select md5('user:' || email)::uuid, md5('tenant:' || tenant_slug)::uuid, email, 
 from demo_users
 on conflict (id) do nothing;
 
+-- course-service's user directory knows the demo users as auth-service's user_registered events
+-- would have told it (the seed writes rows directly, so it writes this copy too).
+insert into course.users (tenant_id, user_id, email, display_name, roles, roles_at, active, status_at)
+select tenant_id, id, email, display_name, roles, created_at, true, created_at
+from identity.users
+where tenant_id in (md5('tenant:riverside-school-district')::uuid, md5('tenant:lakeside-unified')::uuid)
+on conflict do nothing;
+
 with demo_courses (tenant_slug, code, title, description, term, state, self_enrollment, capacity, instructor) as (
   values
     ('riverside-school-district', 'ALG-1', 'Algebra I', 'Linear equations, functions and graphs.', '2026-fall',

@@ -1,27 +1,5 @@
 import { createClient } from '@supabase/supabase-js';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { Claims, LogEvent, LogEventsPorts } from './handler.ts';
-
-/** Verifies tokens against a JWKS (Supabase Auth's or EduSpry auth-service's). */
-export function jwksVerifier(options: {
-  jwksUrl: string;
-  issuer?: string;
-  audience?: string;
-}): LogEventsPorts['verifyToken'] {
-  const keys = createRemoteJWKSet(new URL(options.jwksUrl), {
-    timeoutDuration: 3000,
-    cooldownDuration: 30_000,
-  });
-  return async (token) => {
-    const { payload } = await jwtVerify(token, keys, {
-      algorithms: ['EdDSA', 'ES256', 'RS256'],
-      requiredClaims: ['sub', 'exp'],
-      ...(options.issuer ? { issuer: options.issuer } : {}),
-      ...(options.audience ? { audience: options.audience } : {}),
-    });
-    return payload as unknown as Claims;
-  };
-}
+import type { LogEvent, LogEventsPorts } from './handler.ts';
 
 const SEVERITY = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;
 
@@ -90,7 +68,12 @@ export function selfHostedWriter(options: {
       signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
     });
     if (!response.ok)
-      throw new Error(`logging-service answered ${response.status}: ${await response.text()}`);
+      throw Object.assign(
+        new Error(`logging-service answered ${response.status}: ${await response.text()}`),
+        {
+          status: response.status,
+        },
+      );
     await response.body?.cancel();
   };
 }

@@ -3,7 +3,9 @@
 // from the repository's node_modules (deno.json: nodeModulesDir "manual").
 
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { jwksVerifier, selfHostedWriter, supabaseWriter } from './adapters.ts';
+import { LOG_LINE_LIMITS } from '../../../packages/logging/src/log-line.ts';
+import { endedSessionsMirror, jwksVerifier } from '../_shared/tokens.ts';
+import { selfHostedWriter, supabaseWriter } from './adapters.ts';
 import { createLogEventsHandler, type LogEvent } from './handler.ts';
 import { assert, assertEquals, assertMatch } from './test-assert.ts';
 
@@ -48,7 +50,7 @@ function harness(options: { maxBytes?: number; maxEvents?: number; fail?: boolea
   return { handler, written };
 }
 
-function post(body: unknown, bearer?: string, raw?: string) {
+function post(body: unknown, bearer?: string, raw?: BodyInit) {
   return new Request('http://edge.test/functions/v1/log-events', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
@@ -168,6 +170,37 @@ Deno.test('malformed bodies and invalid events are refused with 400 and nothing 
     400,
   );
   assertEquals(badMetric.field, 'events.0.metrics');
+  // Bytes that are not UTF-8 are refused, not stored as U+FFFD.
+  const latin1 = new Uint8Array([
+    ...new TextEncoder().encode(`{"tenantId":"${TENANT}","events":[{"level":"info","message":"caf`),
+    0xe9,
+    ...new TextEncoder().encode('"}]}'),
+  ]);
+  const notUtf8 = await problem(await handler(post(null, bearer, latin1)), 400);
+  assertEquals(notUtf8.field, 'body');
+  assertEquals(written.length, 0);
+});
+
+Deno.test('NUL, unpaired surrogates and __proto__ keys answer 400 naming the field, never 502', async () => {
+  // A store that refuses such text as PostgreSQL does: the handler must never get that far.
+  const { handler, written } = harness({ fail: true });
+  const bearer = await token(['student']);
+  const cases: [string, string][] = [
+    [`{"tenantId":"${TENANT}","events":[{"level":"info","message":"a\\u0000b"}]}`, 'events.0.message'],
+    [`{"tenantId":"${TENANT}","events":[{"level":"info","message":"\\ud800"}]}`, 'events.0.message'],
+    [
+      `{"tenantId":"${TENANT}","events":[{"level":"info","message":"m","service":"x\\u0000"}]}`,
+      'events.0.service',
+    ],
+    [
+      `{"tenantId":"${TENANT}","events":[{"level":"info","message":"m","context":{"__proto__":{"admin":true}}}]}`,
+      'events.0.context.__proto__',
+    ],
+  ];
+  for (const [raw, field] of cases) {
+    const body = await problem(await handler(post(null, bearer, raw)), 400);
+    assertEquals(body.field, field);
+  }
   assertEquals(written.length, 0);
 });
 
@@ -266,4 +299,51 @@ Deno.test('the self-hosted adapter hands the batch to logging-service as the cal
   }
 });
 
+Deno.test('a token of a session auth-service reports ended is refused with 401', async () => {
+  const ended: { sessionId: string; expiresAt: number }[] = [];
+  const auth = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen() {} }, () =>
+    Response.json({ now: Date.now(), items: ended }),
+  );
+  const mirror = endedSessionsMirror({
+    authServiceUrl: `http://127.0.0.1:${auth.addr.port}`,
+    intervalMs: 60_000,
+  });
+  try {
+    const written: LogEvent[][] = [];
+    const handler = createLogEventsHandler({
+      verifyToken: jwksVerifier({ jwksUrl, endedSessions: mirror }),
+      writeEvents: async (events) => {
+        written.push(events);
+      },
+    });
+    const bearer = await token(['student']);
+    assertEquals((await handler(post({ tenantId: TENANT, events: [event()] }, bearer))).status, 200);
+    ended.push({ sessionId: 'sess-1', expiresAt: Date.now() + 60_000 });
+    await mirror.poll();
+    await problem(await handler(post({ tenantId: TENANT, events: [event()] }, bearer)), 401);
+    assertEquals(written.length, 1);
+  } finally {
+    mirror.stop();
+    await auth.shutdown();
+  }
+});
+
 globalThis.addEventListener('unload', () => void jwksServer.shutdown());
+
+Deno.test("the limits are the log line schema's, the same logging-service applies (50 tags, 32 KiB messages)", async () => {
+  const { handler, written } = harness({ maxBytes: 1024 * 1024 });
+  const bearer = await token(['student']);
+  const send = (overrides: Record<string, unknown>) =>
+    handler(post({ tenantId: TENANT, events: [event(overrides)] }, bearer));
+  const tags = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
+  // 21 tags and 8,193 characters were refused here while logging-service took them.
+  assertEquals((await send({ tags: tags(LOG_LINE_LIMITS.tags) })).status, 200);
+  assertEquals((await send({ message: 'x'.repeat(LOG_LINE_LIMITS.messageChars) })).status, 200);
+  assertEquals(LOG_LINE_LIMITS.tags, 50);
+  assertEquals(LOG_LINE_LIMITS.messageChars, 32 * 1024);
+  const tooManyTags = await problem(await send({ tags: tags(LOG_LINE_LIMITS.tags + 1) }), 400);
+  assertEquals(tooManyTags.field, 'events.0.tags');
+  const tooLong = await problem(await send({ message: 'x'.repeat(LOG_LINE_LIMITS.messageChars + 1) }), 400);
+  assertEquals(tooLong.field, 'events.0.message');
+  assertEquals(written.length, 2);
+});

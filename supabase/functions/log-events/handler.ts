@@ -3,6 +3,13 @@
  * `(Request) => Promise<Response>` over two ports, so the same code runs on Supabase Edge, on a
  * self-hosted Deno, or anywhere with the Fetch API.
  */
+import { describeUnsafeText, findUnsafeText } from '../../../packages/common/src/text-guard.ts';
+import {
+  ClientLogEventSchema,
+  type LOG_LEVELS,
+  logLineError,
+} from '../../../packages/logging/src/log-line.ts';
+import { Problem, readJson, responses } from '../_shared/http.ts';
 
 export interface Claims {
   sub: string;
@@ -11,7 +18,7 @@ export interface Claims {
   [claim: string]: unknown;
 }
 
-export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+export type Level = (typeof LOG_LEVELS)[number];
 
 /** One stored line: the platform's standard log shape. */
 export interface LogEvent {
@@ -50,40 +57,12 @@ export interface LogEventsOptions {
 
 export const MAX_BYTES = 256 * 1024;
 export const MAX_EVENTS = 500;
-const LEVELS: readonly Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PROBLEM_BASE = 'https://eduspry.dev/problems/';
-
-class Problem extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly title: string;
-  readonly extra: Record<string, unknown>;
-  constructor(
-    status: number,
-    code: string,
-    title: string,
-    detail: string,
-    extra: Record<string, unknown> = {},
-  ) {
-    super(detail);
-    this.status = status;
-    this.code = code;
-    this.title = title;
-    this.extra = extra;
-  }
-}
 
 export function createLogEventsHandler(ports: LogEventsPorts, options: LogEventsOptions = {}) {
   const maxBytes = options.maxBytes ?? MAX_BYTES;
   const maxEvents = options.maxEvents ?? MAX_EVENTS;
-  const cors = {
-    'access-control-allow-origin': options.allowOrigin ?? '*',
-    'access-control-allow-headers': 'authorization, content-type, x-client-info, apikey',
-    'access-control-allow-methods': 'POST, OPTIONS',
-  };
-  const json = (status: number, body: unknown, type = 'application/json') =>
-    new Response(JSON.stringify(body), { status, headers: { ...cors, 'content-type': type } });
+  const { cors, json, problem, internal } = responses(options.allowOrigin);
 
   return async function handleLogEvents(request: Request): Promise<Response> {
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
@@ -109,6 +88,14 @@ export function createLogEventsHandler(ports: LogEventsPorts, options: LogEvents
       if (!body || typeof body !== 'object' || Array.isArray(body))
         throw new Problem(400, 'validation', 'Invalid request', 'The body is not a JSON object', {
           field: 'body',
+        });
+      // The platform's one rule on text (NUL, lone surrogates, `__proto__` keys): the store would
+      // refuse them, and that must be the caller's 400, not a 502.
+      const unsafe = findUnsafeText(body, '');
+      if (unsafe)
+        throw new Problem(400, 'validation', 'Invalid request', describeUnsafeText(unsafe), {
+          field: unsafe.field,
+          reason: unsafe.reason,
         });
       const { tenantId, events } = body as { tenantId?: unknown; events?: unknown };
       if (typeof tenantId !== 'string' || !UUID.test(tenantId))
@@ -137,6 +124,15 @@ export function createLogEventsHandler(ports: LogEventsPorts, options: LogEvents
       try {
         await ports.writeEvents(lines, { claims, token });
       } catch (error) {
+        // The store refused the caller's input or token (a 4xx): that is the caller's answer.
+        const status = (error as { status?: unknown })?.status;
+        if (typeof status === 'number' && status >= 400 && status < 500)
+          throw new Problem(
+            status,
+            'rejected-by-log-store',
+            'Rejected',
+            'The log store refused these events',
+          );
         console.error(
           JSON.stringify({
             level: 'error',
@@ -153,18 +149,7 @@ export function createLogEventsHandler(ports: LogEventsPorts, options: LogEvents
       }
       return json(200, { stored: lines.length });
     } catch (error) {
-      if (error instanceof Problem)
-        return json(
-          error.status,
-          {
-            type: PROBLEM_BASE + error.code,
-            title: error.title,
-            status: error.status,
-            detail: error.message,
-            ...error.extra,
-          },
-          'application/problem+json',
-        );
+      if (error instanceof Problem) return problem(error);
       console.error(
         JSON.stringify({
           level: 'error',
@@ -172,51 +157,10 @@ export function createLogEventsHandler(ports: LogEventsPorts, options: LogEvents
           error: String((error as Error)?.message ?? error),
         }),
       );
-      return json(
-        500,
-        { type: `${PROBLEM_BASE}internal`, title: 'Internal Server Error', status: 500 },
-        'application/problem+json',
-      );
+      return internal();
     }
   };
 }
-
-/** Reads at most `maxBytes` of the body, whatever Content-Length claims, then parses it. */
-async function readJson(request: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? ''))
-    throw new Problem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send application/json');
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new Problem(400, 'malformed-json', 'Invalid request', 'The body is not valid JSON', {
-      field: 'body',
-    });
-  }
-}
-
-const tooLarge = (maxBytes: number) =>
-  new Problem(413, 'payload-too-large', 'Payload Too Large', `The body is larger than ${maxBytes} bytes`);
 
 function toLogEvent(
   event: unknown,
@@ -234,16 +178,10 @@ function toLogEvent(
     });
   if (!event || typeof event !== 'object' || Array.isArray(event)) throw invalid('', 'is not an object');
   const e = event as Record<string, unknown>;
-  const optionalText = (field: string, max: number): string | null => {
-    const value = e[field];
-    if (value === undefined || value === null) return null;
-    if (typeof value !== 'string' || value.length > max)
-      throw invalid(field, `must be a string of at most ${max} characters`);
-    return value;
-  };
-  if (!LEVELS.includes(e.level as Level)) throw invalid('level', `must be one of ${LEVELS.join(', ')}`);
-  if (typeof e.message !== 'string' || e.message.length === 0 || e.message.length > 8192)
-    throw invalid('message', 'must be a string of 1 to 8192 characters');
+  // The one log line schema (packages/logging): fields, types and limits, as logging-service checks them.
+  const broken = logLineError(ClientLogEventSchema, e);
+  if (broken) throw invalid(broken.field, broken.problem);
+  const optionalText = (field: string): string | null => (e[field] as string | null | undefined) ?? null;
   let timestamp = new Date(now).toISOString();
   if (e.timestamp !== undefined) {
     const parsed = typeof e.timestamp === 'string' ? Date.parse(e.timestamp) : Number.NaN;
@@ -252,40 +190,26 @@ function toLogEvent(
       throw invalid('timestamp', 'must be within the last 7 days and not in the future');
     timestamp = new Date(parsed).toISOString();
   }
-  const traceId = optionalText('traceId', 32);
-  if (traceId && !/^[0-9a-f]{32}$/.test(traceId)) throw invalid('traceId', 'is not 32 hex digits');
-  const spanId = optionalText('spanId', 16);
-  if (spanId && !/^[0-9a-f]{16}$/.test(spanId)) throw invalid('spanId', 'is not 16 hex digits');
+  const traceId = optionalText('traceId');
+  const spanId = optionalText('spanId');
   const context = e.context ?? {};
-  if (typeof context !== 'object' || Array.isArray(context) || JSON.stringify(context).length > 16_384)
+  if (JSON.stringify(context).length > 16_384)
     throw invalid('context', 'must be an object of at most 16 KiB');
   const tags = e.tags ?? [];
-  if (
-    !Array.isArray(tags) ||
-    tags.length > 20 ||
-    tags.some((tag) => typeof tag !== 'string' || tag.length > 100)
-  )
-    throw invalid('tags', 'must be at most 20 strings');
   const metrics = e.metrics ?? {};
-  if (
-    typeof metrics !== 'object' ||
-    Array.isArray(metrics) ||
-    Object.values(metrics).some((v) => typeof v !== 'number' || !Number.isFinite(v))
-  )
-    throw invalid('metrics', 'must be an object of numbers');
   return {
     timestamp,
     level: e.level as Level,
     // Client events are attributed to the client, never to a server-side service they name.
-    service: `client:${optionalText('service', 60) ?? 'web'}`,
-    component: optionalText('component', 200),
+    service: `client:${optionalText('service') ?? 'web'}`,
+    component: optionalText('component'),
     traceId,
     spanId,
     tenantId: tenantId.toLowerCase(),
     tenantName: null,
     userId: claims.sub,
     sessionId: typeof claims.session_id === 'string' ? claims.session_id : null,
-    message: e.message,
+    message: e.message as string,
     context: context as Record<string, unknown>,
     tags: tags as string[],
     metrics: metrics as Record<string, number>,
