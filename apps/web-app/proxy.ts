@@ -43,5 +43,5 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/((?!_next/|api/ready|favicon.ico|sign-in).*)'],
+  matcher: ['/((?!_next/|api/ready|health|ready|favicon.ico|sign-in).*)'],
 };

@@ -1,7 +1,9 @@
 'use server';
 import { revalidatePath } from 'next/cache';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { forwardedFor, GATEWAY_URL, GatewayError, gql } from './gateway';
+import { isLocale, LOCALE_COOKIE } from '@/i18n/locales';
+import { forwardedFor, GATEWAY_URL, GatewayError, gql, rest } from './gateway';
 import { accessToken, clearSession, storeSession, type TokenAnswer } from './session';
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
@@ -21,15 +23,13 @@ export async function signIn(form: FormData): Promise<void> {
   }).catch(() => null);
   if (!response?.ok) {
     const problem = (await response?.json().catch(() => null)) as { detail?: string } | null;
-    const message =
-      response?.status === 429
-        ? 'Too many attempts. Wait a minute and try again.'
-        : response && response.status < 500
-          ? 'That email and password do not match an account of this school.'
-          : 'Sign-in is unavailable right now. Try again shortly.';
+    // A reason the sign-in page words in the user's language; a 403's own detail (an
+    // unverified or deactivated account) is the platform's.
+    const reason =
+      response?.status === 429 ? 'tooMany' : response && response.status < 500 ? 'mismatch' : 'unavailable';
     redirect(
       back('/sign-in', {
-        error: problem?.detail && response?.status === 403 ? problem.detail : message,
+        ...(problem?.detail && response?.status === 403 ? { error: problem.detail } : { reason }),
         tenant,
         email,
       }),
@@ -51,7 +51,7 @@ export async function signOut(): Promise<void> {
   redirect('/sign-in?signedOut=1');
 }
 
-/** Runs a mutation; on failure returns to `path` with the error shown, on success with `done`. */
+/** Runs a mutation; on failure returns to `path` with the error shown, on success with the notice `done` (a key of the catalogs' `notices`). */
 async function mutate(
   path: string,
   operation: Parameters<typeof gql>[0],
@@ -69,7 +69,7 @@ async function mutate(
 
 export async function enroll(form: FormData): Promise<void> {
   const courseId = text(form, 'courseId');
-  await mutate(`/courses/${courseId}`, 'Enroll', { courseId }, 'You are enrolled.');
+  await mutate(`/courses/${courseId}`, 'Enroll', { courseId }, 'enrolled');
 }
 
 export async function createCourse(form: FormData): Promise<void> {
@@ -85,13 +85,18 @@ export async function createCourse(form: FormData): Promise<void> {
     },
   });
   if (errors.length || !data) redirect(back('/teach/new', { error: new GatewayError(errors).message }));
-  redirect(back(`/courses/${data.createCourse.id}`, { notice: 'Course created as a draft.' }));
+  redirect(back(`/courses/${data.createCourse.id}`, { notice: 'courseCreated' }));
 }
 
 export async function setCourseState(form: FormData): Promise<void> {
   const courseId = text(form, 'courseId');
   const state = text(form, 'state');
-  await mutate(`/courses/${courseId}`, 'SetCourseState', { courseId, state }, `Course ${state}.`);
+  await mutate(
+    `/courses/${courseId}`,
+    'SetCourseState',
+    { courseId, state },
+    state === 'archived' ? 'courseArchived' : 'coursePublished',
+  );
 }
 
 export async function addModule(form: FormData): Promise<void> {
@@ -100,7 +105,7 @@ export async function addModule(form: FormData): Promise<void> {
     `/courses/${courseId}`,
     'AddModule',
     { courseId, title: text(form, 'title'), published: form.get('published') === 'on' },
-    'Module added.',
+    'moduleAdded',
   );
 }
 
@@ -111,7 +116,7 @@ export async function setModulePublished(form: FormData): Promise<void> {
     `/courses/${courseId}`,
     'SetModulePublished',
     { courseId, moduleId: text(form, 'moduleId'), published },
-    published ? 'Module published.' : 'Module unpublished.',
+    published ? 'modulePublished' : 'moduleUnpublished',
   );
 }
 
@@ -131,19 +136,14 @@ export async function addItem(form: FormData): Promise<void> {
         published: form.get('published') === 'on',
       },
     },
-    'Item added.',
+    'itemAdded',
   );
 }
 
 export async function completeItem(form: FormData): Promise<void> {
   const courseId = text(form, 'courseId');
   const itemId = text(form, 'itemId');
-  await mutate(
-    `/courses/${courseId}/items/${itemId}`,
-    'CompleteItem',
-    { courseId, itemId },
-    'Marked as done.',
-  );
+  await mutate(`/courses/${courseId}/items/${itemId}`, 'CompleteItem', { courseId, itemId }, 'markedDone');
 }
 
 export async function inviteUser(form: FormData): Promise<void> {
@@ -155,6 +155,55 @@ export async function inviteUser(form: FormData): Promise<void> {
       displayName: text(form, 'displayName'),
       roles: [text(form, 'role') || 'student'],
     },
-    'Invitation sent.',
+    'invitationSent',
   );
+}
+
+/** The language switcher: keeps the choice in NEXT_LOCALE (a year) and goes back where it was. */
+export async function setLanguage(form: FormData): Promise<void> {
+  const locale = text(form, 'locale');
+  if (isLocale(locale))
+    (await cookies()).set(LOCALE_COOKIE, locale, {
+      path: '/',
+      sameSite: 'lax',
+      maxAge: 365 * 24 * 3600,
+      secure: process.env.NODE_ENV === 'production' && process.env.WEB_APP_INSECURE_COOKIES !== '1',
+    });
+  // Back to the page the switch was pressed on (only a path of this app, never another origin).
+  const referer = (await headers()).get('referer');
+  let path = '/';
+  try {
+    const url = new URL(referer ?? '/', 'http://app.invalid');
+    const host = (await headers()).get('host');
+    if (url.host === host || url.host === 'app.invalid') {
+      url.searchParams.delete('notice');
+      url.searchParams.delete('error');
+      path = `${url.pathname}${url.search}`;
+    }
+  } catch {
+    path = '/';
+  }
+  redirect(path.startsWith('/') && !path.startsWith('//') ? path : '/');
+}
+
+export async function markNotificationRead(form: FormData): Promise<void> {
+  const id = text(form, 'id');
+  await inbox(`/notifications/${encodeURIComponent(id)}/read`, 'markedRead');
+}
+
+export async function markAllNotificationsRead(): Promise<void> {
+  await inbox('/notifications/read-all', 'allMarkedRead');
+}
+
+async function inbox(path: string, done: string) {
+  const answer = await rest('notification-service', path, { method: 'POST' });
+  if (answer.status === 401) redirect(back('/sign-in', { next: '/notifications' }));
+  if (!answer.ok)
+    redirect(
+      back('/notifications', {
+        error: answer.problem?.detail ?? answer.problem?.title ?? `${answer.status}`,
+      }),
+    );
+  revalidatePath('/notifications');
+  redirect(back('/notifications', { notice: done }));
 }

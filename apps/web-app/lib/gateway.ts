@@ -59,10 +59,40 @@ export async function gql<T = any>(
   return { data: body.data ?? null, errors: body.errors ?? [] };
 }
 
-/** Like gql, but any error fails the call (mutations, pages that need every field). */
-// biome-ignore lint/suspicious/noExplicitAny: operation results are typed by the caller
-export async function gqlStrict<T = any>(operation: OperationName, variables: Record<string, unknown> = {}) {
-  const { data, errors } = await gql<T>(operation, variables);
-  if (errors.length || !data) throw new GatewayError(errors.length ? errors : [{ message: 'No data' }]);
-  return data;
+export interface RestAnswer<T> {
+  ok: boolean;
+  status: number;
+  data: T | null;
+  problem: { type?: string; title?: string; detail?: string; code?: string } | null;
+}
+
+/**
+ * One call to a service's REST routes through the gateway's `/api/<service>/` passthrough, as
+ * the signed-in user. Never throws for an answer: a service that is down is `status` 503 (or
+ * 0 when the gateway itself does not answer), for the page to say so.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: results are typed by the caller
+export async function rest<T = any>(
+  service: string,
+  path: string,
+  init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown } = {},
+): Promise<RestAnswer<T>> {
+  const token = await accessToken();
+  const response = await fetch(`${GATEWAY_URL}/api/${service}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      accept: 'application/json',
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(await forwardedFor()),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    cache: 'no-store',
+    signal: AbortSignal.timeout(10_000),
+  }).catch(() => null);
+  if (!response) return { ok: false, status: 0, data: null, problem: null };
+  const body = (await response.json().catch(() => null)) as unknown;
+  return response.ok
+    ? { ok: true, status: response.status, data: body as T, problem: null }
+    : { ok: false, status: response.status, data: null, problem: (body as RestAnswer<T>['problem']) ?? null };
 }

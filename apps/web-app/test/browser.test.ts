@@ -1,6 +1,7 @@
 // A student and an instructor using the web app in Debian's Chromium, driven by playwright-core,
 // against real processes (auth-service, course-service, api-gateway, `next start`) on free ports
-// and the database `npm test` prepared. Screenshots of every page go to test-artifacts/browser/.
+// and the database `npm test` prepared. Screenshots of every page go to test-artifacts/browser/,
+// and every page screenshotted is scanned with axe-core first (0 serious or critical violations).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,9 +9,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Sql } from '@eduspry/common';
 import { adminDb, createTestTenant, type TestTenant } from '@eduspry/common/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { appPages, coldFirstVisits, loadTime, routeOf } from '../../../scripts/lib/app-pages.ts';
 import { type PlatformProcesses, startPlatformProcesses } from '../../../scripts/lib/platform-processes.ts';
 import { hashPassword } from '../../../services/auth-service/src/domain/passwords.ts';
 
@@ -18,11 +21,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const APP = new URL('..', import.meta.url).pathname;
 const ARTIFACTS = new URL('../../../test-artifacts/browser/', import.meta.url).pathname;
 const PASSWORD = 'Browser-Test-2026';
-const skip = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is missing: run scripts/ensure-chromium.sh`
-  : !existsSync(join(APP, '.next/BUILD_ID'))
-    ? 'no production build of the web app: run npm run build -w @eduspry/web-app'
-    : false;
+// The platform builds the web app first when its production build is missing or stale.
+const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is missing: run scripts/ensure-chromium.sh` : false;
 if (skip) console.log(`browser tests skipped: ${skip}`);
 
 let platform: PlatformProcesses;
@@ -57,10 +57,28 @@ async function user(tenant: TestTenant, roles: string[], name: string) {
   await admin`
     insert into identity.users (tenant_id, email, display_name, password_hash, roles, status, email_verified_at)
     values (${tenant.id}, ${email}, ${name}, ${passwordHash}, ${roles}, 'active', now())`;
-  return { email, tenant: tenant.slug, name };
+  const [row] = await admin<{ id: string }[]>`select id from identity.users where email = ${email}`;
+  return { email, tenant: tenant.slug, name, id: row!.id };
 }
 
+/** WCAG 2.1 A/AA rules axe-core can check; serious and critical findings fail the test. */
+async function accessibilityViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+// `/` only redirects, to the dashboard or the sign-in page.
+const PAGES = await appPages(APP, { redirects: ['/'] });
+
+const scanned = new Set<string>();
+/** A screenshot of the page, after an axe scan of it: every page the tests show is checked. */
 async function shot(page: Page, name: string) {
+  assert.deepEqual(await accessibilityViolations(page), [], `accessibility of ${name} (${page.url()})`);
+  scanned.add(routeOf(new URL(page.url()).pathname));
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
@@ -86,12 +104,17 @@ async function signIn(
 }
 
 let courseId: string;
+let itemPath: string;
 let courseTitle: string;
 let tenant: TestTenant;
+type TestUser = Awaited<ReturnType<typeof user>>;
+let instructorUser: TestUser;
+let studentUser: TestUser;
 
 test('an instructor creates a course, adds a module with an item, and publishes it', { skip }, async () => {
   tenant = await createTestTenant(admin, 'web');
   const instructor = await user(tenant, ['instructor'], 'Ina Instructor');
+  instructorUser = instructor;
   const page = await signIn(instructor, '1-instructor');
   await page.getByRole('link', { name: 'New course' }).click();
   courseTitle = `Biology ${randomUUID().slice(0, 4)}`;
@@ -122,6 +145,7 @@ test('a student finds the published course, enrols, opens the module item and se
   skip,
 }, async () => {
   const student = await user(tenant, ['student'], 'Sam Student');
+  studentUser = student;
   const page = await signIn(student, '2-student');
   await page.getByText('You are not enrolled in any course yet.').waitFor();
   await shot(page, '2-student-empty-dashboard');
@@ -136,6 +160,7 @@ test('a student finds the published course, enrols, opens the module item and se
   await shot(page, '2-student-course');
   await page.getByRole('link', { name: 'What is a cell?' }).click();
   await page.getByText('A cell is the smallest unit of life.').waitFor();
+  itemPath = new URL(page.url()).pathname;
   await page.getByRole('button', { name: 'Mark as done' }).click();
   await page.getByText('Marked as done.').waitFor();
   await shot(page, '2-student-item');
@@ -179,7 +204,7 @@ test('a tenant admin invites a user and sees them listed as invited', { skip }, 
   assert.deepEqual(await row.getByRole('cell').allTextContents(), [
     'Ivy Invitee',
     email,
-    'instructor',
+    'Instructor',
     'invited',
   ]);
   await shot(page, '5-admin-users');
@@ -204,7 +229,12 @@ test('the dashboard is interactive in under 1.5 s and ships under 200 kB of gzip
 }, async () => {
   const student = await user(tenant, ['student'], 'Bea Budget');
   const page = await signIn(student, '4-budget');
-  // Measured on a second load (the first one warmed the server's caches, as any visitor before).
+  // Measured with the browser's cache off, as a first-time visitor's browser: every script is
+  // fetched again (the server is warm, as after any visitor before; a cold server is the
+  // cold-visit test's).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await page.reload({ waitUntil: 'load' });
   // Runs in the page (a string: this file is type-checked without the DOM library).
   const timing = (await page.evaluate(`(() => {
@@ -232,5 +262,314 @@ test('the dashboard is interactive in under 1.5 s and ships under 200 kB of gzip
   assert.ok(timing.loadedMs > 0 && timing.loadedMs < 1500, `interactive after ${timing.loadedMs} ms`);
   assert.ok(timing.scriptBytes > 0, 'no scripts measured');
   assert.ok(timing.scriptBytes < 200 * 1024, `${timing.scriptBytes} bytes of JavaScript`);
+  await cdp.detach();
   await page.close();
+});
+
+/** What the focused element is called: its label's text, aria-label, or its own text. */
+const focusedName = (page: Page) =>
+  page.evaluate(`(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return '';
+    const label = el.labels && el.labels[0] ? el.labels[0].textContent : null;
+    return (label || el.getAttribute('aria-label') || el.textContent || '').replace(/\\s+/g, ' ').trim();
+  })()`) as Promise<string>;
+
+/** Presses Tab (only the keyboard) until the focused element's name matches; fails after 60. */
+async function tabTo(page: Page, name: RegExp) {
+  const seen: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await focusedName(page);
+    if (name.test(focused)) return;
+    seen.push(focused);
+  }
+  assert.fail(`Tab never reached ${name}; focus went through: ${seen.join(' | ')}`);
+}
+
+test('with the keyboard alone a student signs in, finds the course in the catalog and enrols', {
+  skip,
+}, async () => {
+  const student = await user(tenant, ['student'], 'Kim Keyboard');
+  await context.clearCookies();
+  const page = await context.newPage();
+  await page.goto(`${platform.webUrl}/sign-in`);
+  // The first Tab reaches the skip link, which moves focus past the page's chrome.
+  await page.keyboard.press('Tab');
+  assert.equal(await focusedName(page), 'Skip to content');
+  await tabTo(page, /^School \(tenant\)/);
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type(student.tenant);
+  await tabTo(page, /^Email/);
+  await page.keyboard.type(student.email);
+  await tabTo(page, /^Password/);
+  await page.keyboard.type(PASSWORD);
+  await tabTo(page, /^Sign in$/);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/dashboard/);
+  await page.getByText(student.name).waitFor();
+  await tabTo(page, /^Catalog$/);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/catalog/);
+  await tabTo(page, /^Search courses/);
+  await page.keyboard.type(courseTitle);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/q=/);
+  await tabTo(page, new RegExp(`^Enrol in ${courseTitle}$`));
+  await shot(page, '8-keyboard-catalog');
+  // Focus is visible where it is: the focused button has an outline.
+  const outline = await page.evaluate(`getComputedStyle(document.activeElement).outlineStyle`);
+  assert.notEqual(outline, 'none');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(new RegExp(`/courses/${courseId}`));
+  await page.getByText('You are enrolled.').waitFor();
+  await page.close();
+});
+
+test('the language follows the switcher, then the browser, and dates and numbers follow the language', {
+  skip,
+}, async () => {
+  const student = await user(tenant, ['student'], 'Lola Lengua');
+  // The browser asks for Spanish: the sign-in page is in Spanish before anyone chose anything.
+  await context.clearCookies();
+  const spanish = await context.newPage();
+  await spanish.setExtraHTTPHeaders({ 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' });
+  await spanish.goto(`${platform.webUrl}/sign-in`);
+  await spanish.getByRole('heading', { name: 'Inicia sesión en EduSpry' }).waitFor();
+  assert.equal(await spanish.getAttribute('html', 'lang'), 'es');
+  await shot(spanish, '9-es-sign-in');
+  await spanish.getByLabel('Escuela (inquilino)').fill(student.tenant);
+  await spanish.getByLabel('Correo electrónico').fill(student.email);
+  await spanish.getByLabel('Contraseña').fill('wrong-password-1');
+  await spanish.getByRole('button', { name: 'Iniciar sesión' }).click();
+  // A form's error in the user's language, next to the form.
+  await spanish
+    .getByText('Ese correo y esa contraseña no coinciden con una cuenta de esta escuela.')
+    .waitFor();
+  await spanish.close();
+
+  // The user's choice wins over the browser: an English browser switched to Spanish stays Spanish.
+  const page = await signIn(student, '9-lang');
+  await page.getByRole('heading', { name: 'My courses' }).waitFor();
+  await page.getByRole('button', { name: 'Español' }).click();
+  await page.getByRole('heading', { name: 'Mis cursos' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'es');
+  const cookie = (await context.cookies()).find((c) => c.name === 'NEXT_LOCALE');
+  assert.equal(cookie?.value, 'es');
+  await page.getByRole('link', { name: 'Catálogo', exact: true }).click();
+  await page.getByRole('heading', { name: 'Catálogo de cursos' }).waitFor();
+  await shot(page, '9-es-catalog');
+  // A date in Spanish: a notification received on 5 March 2026.
+  await admin`
+    insert into notification.notifications (tenant_id, user_id, category, cause, title, body, created_at)
+    values (${tenant.id}, ${student.id}, 'announcement', ${`lang-${student.id}`}, 'Bienvenida', 'Hola', '2026-03-05T10:30:00Z')`;
+  await page.goto(`${platform.webUrl}/notifications`);
+  await page.getByText(/Recibida el 5 mar 2026/).waitFor();
+  await shot(page, '9-es-notifications');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+  await page.getByText(/Received Mar 5, 2026/).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.close();
+});
+
+test('the bell counts unread notifications; the inbox marks one read, then all', { skip }, async () => {
+  const tenant = await createTestTenant(admin, 'bell');
+  const courseId = randomUUID();
+  const student = await user(tenant, ['student'], 'Nia Notified');
+  for (const [i, title] of ['Quiz graded', 'New announcement', 'Course updated'].entries())
+    await admin`
+      insert into notification.notifications (tenant_id, user_id, category, cause, title, body, link, created_at)
+      values (${tenant.id}, ${student.id}, 'announcement', ${`bell-${i}-${student.id}`}, ${title},
+              ${`About ${title.toLowerCase()}.`}, ${`/courses/${courseId}`}, now() - ${`${i} minutes`}::interval)`;
+  // Another user's notification never shows in this inbox.
+  const other = await user(tenant, ['student'], 'Omar Other');
+  await admin`
+    insert into notification.notifications (tenant_id, user_id, category, cause, title)
+    values (${tenant.id}, ${other.id}, 'announcement', ${`bell-other-${other.id}`}, 'Not yours')`;
+  const page = await signIn(student, '10-notifications');
+  const bell = page.getByTestId('notification-bell');
+  /** The bell's words once its count has streamed in (the text it had, when it never does). */
+  const bellSays = async (words: string) => {
+    await bell
+      .filter({ hasText: words })
+      .waitFor({ timeout: 10_000 })
+      .catch(async () => assert.fail(`the bell says "${await bell.textContent()}", not "${words}"`));
+    // The link's accessible name has the count in words (the visible number is aria-hidden).
+    assert.equal(
+      await page.getByRole('link', { name: new RegExp(`^Notifications\\s*,\\s*${words}$`) }).count(),
+      1,
+    );
+  };
+  await bellSays('3 unread notifications');
+  // On screen the number, for screen readers the words.
+  assert.equal(await page.getByTestId('notification-bell').locator('.bell-count').textContent(), '3');
+  await page.getByRole('link', { name: /^Notifications/ }).click();
+  await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+  assert.equal(await page.getByText('Not yours').count(), 0);
+  await shot(page, '10-notifications-inbox');
+  await page.getByRole('button', { name: /^Mark as read\s*:\s*New announcement$/ }).click();
+  await page.getByText('Marked as read.').waitFor();
+  await bellSays('2 unread notifications');
+  assert.equal(await page.getByRole('button', { name: /^Mark as read\s*:\s*New announcement$/ }).count(), 0);
+  await page.getByRole('button', { name: 'Mark all as read' }).click();
+  await page.getByText('All notifications marked as read.').waitFor();
+  await bellSays('no unread notifications');
+  assert.equal(await page.getByRole('button', { name: /^Mark as read/ }).count(), 0);
+  await shot(page, '10-notifications-read');
+  const [counted] = await admin<{ unread: number }[]>`
+    select count(*)::int as unread from notification.notifications where user_id = ${student.id} and read_at is null`;
+  assert.equal(counted?.unread, 0);
+  await page.close();
+});
+
+async function tokenOf(who: TestUser): Promise<string> {
+  const answer = await fetch(`${platform.authUrl}/token?grant_type=password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenant: who.tenant, email: who.email, password: PASSWORD }),
+  });
+  assert.equal(answer.status, 200);
+  return ((await answer.json()) as { access_token: string }).access_token;
+}
+
+/** Reloads until `text` is on the page: reports follow events asynchronously (the bus, then rollups). */
+async function reloadUntil(page: Page, text: string | RegExp, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if ((await page.getByText(text).count()) > 0) return;
+    if (Date.now() > deadline) assert.fail(`${page.url()} never showed ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await page.reload();
+  }
+}
+
+test('analytics: the instructor sees the course report, the student their progress, the tenant admin the overview', {
+  skip,
+}, async () => {
+  // The student's activity, tracked through the gateway as a client would (their token only).
+  const token = await tokenOf(studentUser);
+  const now = Date.now();
+  const events = [
+    { id: randomUUID(), type: 'item_opened', at: new Date(now - 60_000).toISOString(), courseId },
+    ...[0, 1, 2].map((i) => ({
+      id: randomUUID(),
+      type: 'heartbeat',
+      at: new Date(now - 50_000 + i * 10_000).toISOString(),
+      courseId,
+      seconds: 240,
+    })),
+  ];
+  const tracked = await fetch(`${platform.gatewayUrl}/api/analytics-service/track`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ events }),
+  });
+  assert.equal(tracked.status, 202, await tracked.text());
+
+  const teacher = await signIn(instructorUser, '11-analytics-instructor');
+  await teacher.goto(`${platform.webUrl}/courses/${courseId}`);
+  await teacher.getByRole('link', { name: 'Course analytics' }).click();
+  await teacher.getByRole('heading', { name: 'Course analytics', level: 1 }).waitFor();
+  await reloadUntil(teacher, /^12$/); // 3 heartbeats of 4 minutes: 12 minutes that day
+  for (const heading of [
+    'Engagement over time',
+    'Completion funnel',
+    'Grade distribution',
+    'Students at risk',
+  ])
+    await teacher.getByRole('heading', { name: heading }).waitFor();
+  await teacher.getByRole('img', { name: 'Active students and minutes per day' }).waitFor();
+  await teacher.locator('.ui-chart svg').first().waitFor();
+  await shot(teacher, '11-analytics-course');
+  // The student table as CSV, as the signed-in instructor.
+  const csv = await teacher.request.get(`${platform.webUrl}/courses/${courseId}/analytics/csv`);
+  assert.equal(csv.status(), 200);
+  assert.match(csv.headers()['content-type'] ?? '', /text\/csv/);
+  assert.ok((await csv.text()).includes(studentUser.id), 'the CSV lists the student');
+  await teacher.close();
+
+  const learner = await signIn(studentUser, '11-analytics-student');
+  await learner.getByRole('link', { name: 'My progress' }).click();
+  await learner.getByRole('heading', { name: 'My progress', level: 1 }).waitFor();
+  await reloadUntil(learner, courseTitle);
+  await learner.getByRole('link', { name: courseTitle }).waitFor();
+  await shot(learner, '11-analytics-progress');
+  // A student may not open the course report.
+  await learner.goto(`${platform.webUrl}/courses/${courseId}/analytics`);
+  await learner.getByText('You may not see these analytics.').waitFor();
+  await learner.close();
+
+  const tenantAdmin = await user(tenant, ['tenant_admin'], 'Otto Overview');
+  const overview = await signIn(tenantAdmin, '11-analytics-admin');
+  await overview.getByRole('link', { name: 'District overview' }).click();
+  await overview.getByRole('heading', { name: 'District overview', level: 1 }).waitFor();
+  await overview.getByRole('heading', { name: 'Totals' }).waitFor();
+  await overview.getByRole('img', { name: 'Courses' }).waitFor();
+  await shot(overview, '11-analytics-overview');
+  await overview.close();
+});
+
+test('every page of the web app was scanned for accessibility by the tests above', { skip }, () => {
+  assert.deepEqual(
+    PAGES.filter((path) => !scanned.has(path)),
+    [],
+    `scanned: ${[...scanned].join(', ')}`,
+  );
+});
+
+test('every page answers its first visit to a freshly started next start in under 1 s', {
+  skip,
+}, async () => {
+  // Web-app processes of their own on the same build: no page of one has been rendered yet, and
+  // each has a new origin (port), with nothing of it in the browser's cache.
+  const adminUser = await user(tenant, ['tenant_admin'], 'Cold Visitor');
+  const best = await coldFirstVisits(
+    'web-app',
+    APP,
+    { API_GATEWAY_URL: platform.gatewayUrl },
+    async (url) => {
+      const page = await context.newPage();
+      await context.clearCookies();
+      const timings: Record<string, number> = {};
+      const visit = async (path: string, expected: RegExp) => {
+        await page.goto(`${url}${path}`, { waitUntil: 'load' });
+        await page.getByText(expected).filter({ visible: true }).first().waitFor();
+        timings[path] = await loadTime(page);
+      };
+      await visit('/sign-in', /Sign in/);
+      const tokens = (await (
+        await fetch(`${platform.authUrl}/token?grant_type=password`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ tenant: adminUser.tenant, email: adminUser.email, password: PASSWORD }),
+        })
+      ).json()) as { access_token: string; refresh_token: string };
+      await context.addCookies([
+        { name: 'eduspry_at', value: tokens.access_token, url, httpOnly: true },
+        { name: 'eduspry_rt', value: tokens.refresh_token, url, httpOnly: true },
+      ]);
+      await visit('/', /Cold Visitor/); // redirects to the dashboard
+      await visit('/dashboard', /Cold Visitor/);
+      await visit('/catalog', new RegExp(courseTitle));
+      await visit(`/courses/${courseId}`, /Week 1: Cells/);
+      await visit(itemPath, /A cell is the smallest unit of life\./);
+      await visit(`/courses/${courseId}/analytics`, /Engagement over time/);
+      await visit('/teach/new', /Create draft course/);
+      await visit('/progress', /My progress/);
+      await visit('/notifications', /Notifications/);
+      await visit('/admin/analytics', /Totals/);
+      await visit('/admin/users', /Send invitation/);
+      await shot(page, '7-cold-admin-users');
+      await page.close();
+      return timings;
+    },
+  );
+  // Every page of the app (the accessibility test's list) had its cold first visit here.
+  assert.deepEqual(
+    PAGES.filter((path) => !(path in best)),
+    [],
+  );
+  for (const [path, ms] of Object.entries(best))
+    assert.ok(ms > 0 && ms < 1000, `first visit of ${path} took ${ms} ms on every fresh process`);
 });

@@ -1,8 +1,13 @@
 import { Alert, Button, Card, TextField } from '@eduspry/ui-components';
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { signIn } from '@/lib/actions';
 
-export const metadata: Metadata = { title: 'Sign in' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('signIn'))('title') };
+}
+
+const REASONS = ['tooMany', 'mismatch', 'unavailable'] as const;
 
 export default async function SignInPage({
   searchParams,
@@ -10,23 +15,26 @@ export default async function SignInPage({
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
   const params = await searchParams;
+  const t = await getTranslations('signIn');
+  const reason = REASONS.find((r) => r === params.reason);
+  const error = reason ? t(reason) : params.error;
   return (
     <main id="main" className="auth">
-      <h1 className="page-title">Sign in to EduSpry</h1>
-      {params.error ? <Alert kind="error">{params.error}</Alert> : null}
-      {params.signedOut ? <Alert kind="success">You are signed out.</Alert> : null}
+      <h1 className="page-title">{t('heading')}</h1>
+      {error ? <Alert kind="error">{error}</Alert> : null}
+      {params.signedOut ? <Alert kind="success">{t('signedOut')}</Alert> : null}
       <Card>
         <form action={signIn}>
           <input type="hidden" name="next" value={params.next ?? '/dashboard'} />
           <TextField
-            label="School (tenant)"
+            label={t('tenant')}
             name="tenant"
             required
             defaultValue={params.tenant ?? process.env.WEB_APP_DEFAULT_TENANT ?? 'riverside-school-district'}
-            hint="Your district's short name, e.g. riverside-school-district"
+            hint={t('tenantHint')}
           />
           <TextField
-            label="Email"
+            label={t('email')}
             name="email"
             type="email"
             required
@@ -34,13 +42,13 @@ export default async function SignInPage({
             defaultValue={params.email}
           />
           <TextField
-            label="Password"
+            label={t('password')}
             name="password"
             type="password"
             required
             autoComplete="current-password"
           />
-          <Button>Sign in</Button>
+          <Button>{t('submit')}</Button>
         </form>
       </Card>
     </main>

@@ -1,11 +1,15 @@
 import { Badge, Button, Card, EmptyState, TextField } from '@eduspry/ui-components';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { enroll } from '@/lib/actions';
 import { gql } from '@/lib/gateway';
+import { label } from '@/lib/words';
 import { Notices } from '../notices';
 
-export const metadata: Metadata = { title: 'Course catalog' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('catalog'))('title') };
+}
 
 interface CatalogCourse {
   id: string;
@@ -27,16 +31,17 @@ export default async function Catalog({
   const { data, errors } = await gql<{
     courses: { items: CatalogCourse[]; nextCursor: string | null } | null;
   }>('Catalog', { search: params.q || null, after: params.after || null });
+  const t = await getTranslations();
   const courses = data?.courses?.items ?? [];
   return (
     <>
-      <h1 className="page-title">Course catalog</h1>
+      <h1 className="page-title">{t('catalog.title')}</h1>
       <Notices params={params} errors={errors} />
-      <form className="search" aria-label="Search" action="/catalog">
-        <TextField label="Search courses" name="q" type="search" defaultValue={params.q} />
-        <Button variant="secondary">Search</Button>
+      <form className="search" aria-label={t('common.search')} action="/catalog">
+        <TextField label={t('catalog.searchLabel')} name="q" type="search" defaultValue={params.q} />
+        <Button variant="secondary">{t('common.search')}</Button>
       </form>
-      {data?.courses && courses.length === 0 ? <EmptyState>No courses match.</EmptyState> : null}
+      {data?.courses && courses.length === 0 ? <EmptyState>{t('catalog.noMatch')}</EmptyState> : null}
       <ul className="grid" style={{ listStyle: 'none', padding: 0 }}>
         {courses.map((course) => (
           <li key={course.id}>
@@ -45,17 +50,27 @@ export default async function Catalog({
               actions={
                 course.myEnrollment ? (
                   <Badge tone="good">
-                    {course.myEnrollment.status === 'active' ? 'Enrolled' : course.myEnrollment.status}
+                    {course.myEnrollment.status === 'active'
+                      ? t('catalog.enrolled')
+                      : label(t, 'statuses', course.myEnrollment.status)}
                   </Badge>
                 ) : course.selfEnrollment && course.state === 'published' ? (
                   <form action={enroll}>
                     <input type="hidden" name="courseId" value={course.id} />
                     <Button>
-                      Enrol<span className="ui-visually-hidden"> in {course.title}</span>
+                      {t('catalog.enrol')}
+                      <span className="ui-visually-hidden">
+                        {' '}
+                        {t('catalog.enrolIn', { title: course.title })}
+                      </span>
                     </Button>
                   </form>
                 ) : (
-                  <Badge>{course.state === 'published' ? 'By invitation' : course.state}</Badge>
+                  <Badge>
+                    {course.state === 'published'
+                      ? t('catalog.byInvitation')
+                      : label(t, 'states', course.state)}
+                  </Badge>
                 )
               }
             >
@@ -63,7 +78,7 @@ export default async function Catalog({
                 {course.code}
                 {course.term ? ` · ${course.term}` : ''}
               </p>
-              <p>{course.description || 'No description yet.'}</p>
+              <p>{course.description || t('catalog.noDescription')}</p>
             </Card>
           </li>
         ))}
@@ -72,7 +87,7 @@ export default async function Catalog({
         <Link
           href={`/catalog?${new URLSearchParams({ ...(params.q ? { q: params.q } : {}), after: data.courses.nextCursor })}`}
         >
-          More courses
+          {t('catalog.more')}
         </Link>
       ) : null}
     </>

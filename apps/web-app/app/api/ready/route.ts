@@ -1,6 +1,6 @@
 export const dynamic = 'force-dynamic';
 
-/** Readiness for `npm start` and probes: the app serves; the gateway's own readiness is separate. */
+/** Kept for probes configured before `/ready` existed: the same answer. */
 export function GET() {
-  return Response.json({ status: 'ready', service: 'web-app' });
+  return Response.json({ status: 'ready', service: 'web-app', checks: {} });
 }

@@ -1,10 +1,14 @@
 import { Button, Card, Select, TextField } from '@eduspry/ui-components';
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { inviteUser } from '@/lib/actions';
 import { gql } from '@/lib/gateway';
+import { label } from '@/lib/words';
 import { Notices } from '../../notices';
 
-export const metadata: Metadata = { title: 'Users' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('users'))('title') };
+}
 
 interface User {
   id: string;
@@ -23,43 +27,43 @@ export default async function Users({
   const { data, errors } = await gql<{ users: { total: number; items: User[] } | null }>('Users', {
     search: params.q || null,
   });
+  const t = await getTranslations();
   const forbidden = errors.some((error) => error.extensions?.code === 'FORBIDDEN');
   return (
     <>
-      <h1 className="page-title">Users</h1>
+      <h1 className="page-title">{t('users.title')}</h1>
       <Notices params={params} errors={errors} />
-      {forbidden ? <p>Only tenant admins manage users.</p> : null}
-      <Card title="Invite someone">
+      {forbidden ? <p>{t('users.forbidden')}</p> : null}
+      <Card title={t('users.invite')}>
         <form action={inviteUser}>
           <div className="row">
-            <TextField label="Email" name="email" type="email" required />
-            <TextField label="Name" name="displayName" required />
+            <TextField label={t('users.email')} name="email" type="email" required />
+            <TextField label={t('users.name')} name="displayName" required />
             <Select
-              label="Role"
+              label={t('users.role')}
               name="role"
-              options={[
-                { value: 'student', label: 'Student' },
-                { value: 'instructor', label: 'Instructor' },
-                { value: 'tenant_admin', label: 'Tenant admin' },
-              ]}
+              options={['student', 'instructor', 'tenant_admin'].map((role) => ({
+                value: role,
+                label: label(t, 'roles', role),
+              }))}
             />
           </div>
-          <Button>Send invitation</Button>
+          <Button>{t('users.send')}</Button>
         </form>
       </Card>
       {data?.users ? (
-        <Card title={`People (${data.users.total})`}>
-          <form className="search" aria-label="Search" action="/admin/users">
-            <TextField label="Search by name or email" name="q" type="search" defaultValue={params.q} />
-            <Button variant="secondary">Search</Button>
+        <Card title={t('users.people', { count: data.users.total })}>
+          <form className="search" aria-label={t('common.search')} action="/admin/users">
+            <TextField label={t('users.searchLabel')} name="q" type="search" defaultValue={params.q} />
+            <Button variant="secondary">{t('common.search')}</Button>
           </form>
           <table>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('users.name')}</th>
+                <th scope="col">{t('users.email')}</th>
+                <th scope="col">{t('users.roles')}</th>
+                <th scope="col">{t('users.status')}</th>
               </tr>
             </thead>
             <tbody>
@@ -67,8 +71,8 @@ export default async function Users({
                 <tr key={user.id}>
                   <td>{user.displayName}</td>
                   <td>{user.email}</td>
-                  <td>{user.roles.join(', ')}</td>
-                  <td>{user.status}</td>
+                  <td>{user.roles.map((role) => label(t, 'roles', role)).join(', ')}</td>
+                  <td>{label(t, 'statuses', user.status)}</td>
                 </tr>
               ))}
             </tbody>

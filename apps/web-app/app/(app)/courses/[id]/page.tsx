@@ -12,12 +12,16 @@ import {
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { addItem, addModule, enroll, setCourseState, setModulePublished } from '@/lib/actions';
 import { gql } from '@/lib/gateway';
 import { isAdmin, requireViewer } from '@/lib/viewer';
+import { label, lockExplanation } from '@/lib/words';
 import { Notices } from '../../notices';
 
-export const metadata: Metadata = { title: 'Course' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('course'))('title') };
+}
 
 interface Module {
   id: string;
@@ -57,6 +61,7 @@ export default async function CoursePage({
     notFound();
   }
   const viewer = await requireViewer();
+  const t = await getTranslations();
   const staff =
     course.myEnrollment?.role === 'teacher' || course.myEnrollment?.role === 'ta' || isAdmin(viewer);
   const roster = staff
@@ -71,81 +76,80 @@ export default async function CoursePage({
       <Notices params={await searchParams} errors={errors} />
       <p className="meta">
         {course.code}
-        {course.term ? ` · ${course.term}` : ''} · <Badge>{course.state}</Badge>
+        {course.term ? ` · ${course.term}` : ''} · <Badge>{label(t, 'states', course.state)}</Badge>
       </p>
       {course.description ? <p>{course.description}</p> : null}
       {course.progress && course.myEnrollment?.role === 'student' ? (
-        <ProgressBar percent={course.progress.percent} label="Course progress" />
+        <ProgressBar
+          percent={course.progress.percent}
+          label={t('course.progress')}
+          valueText={t('common.percentComplete', { percent: Math.round(course.progress.percent) })}
+        />
       ) : null}
       {!course.myEnrollment && course.selfEnrollment && course.state === 'published' ? (
         <form action={enroll}>
           <input type="hidden" name="courseId" value={course.id} />
-          <Button>Enrol in this course</Button>
+          <Button>{t('course.enrol')}</Button>
         </form>
       ) : null}
       {staff ? (
-        <Card title="Teach">
+        <Card title={t('course.teach')}>
+          <p>
+            <Link href={`/courses/${course.id}/analytics`}>{t('course.analytics')}</Link>
+          </p>
           <div className="row">
             <form action={setCourseState}>
               <input type="hidden" name="courseId" value={course.id} />
               {course.state === 'draft' ? (
                 <Button name="state" value="published">
-                  Publish course
+                  {t('course.publish')}
                 </Button>
               ) : course.state === 'published' ? (
                 <Button variant="secondary" name="state" value="archived">
-                  Archive course
+                  {t('course.archive')}
                 </Button>
               ) : null}
             </form>
           </div>
           <div className="row">
-            <form action={addModule} aria-label="Add a module">
+            <form action={addModule} aria-label={t('course.addModuleForm')}>
               <input type="hidden" name="courseId" value={course.id} />
-              <TextField label="New module title" name="title" id="module-title" required />
-              <Checkbox label="Published" name="published" id="module-published" defaultChecked />
-              <Button variant="secondary">Add module</Button>
+              <TextField label={t('course.newModuleTitle')} name="title" id="module-title" required />
+              <Checkbox label={t('course.published')} name="published" id="module-published" defaultChecked />
+              <Button variant="secondary">{t('course.addModule')}</Button>
             </form>
             {modules.length ? (
-              <form action={addItem} aria-label="Add an item">
+              <form action={addItem} aria-label={t('course.addItemForm')}>
                 <input type="hidden" name="courseId" value={course.id} />
                 <Select
-                  label="Module"
+                  label={t('course.module')}
                   name="moduleId"
                   options={modules.map((m) => ({ value: m.id, label: m.title }))}
                 />
                 <Select
-                  label="Kind"
+                  label={t('course.kind')}
                   name="kind"
-                  options={[
-                    { value: 'page', label: 'Page' },
-                    { value: 'link', label: 'Link' },
-                  ]}
+                  options={['page', 'link'].map((kind) => ({ value: kind, label: label(t, 'kinds', kind) }))}
                 />
-                <TextField label="Item title" name="title" id="item-title" required />
-                <TextField
-                  label="Content (text, or the URL of a link)"
-                  name="content"
-                  id="item-content"
-                  multiline
-                />
-                <Checkbox label="Published" name="published" id="item-published" defaultChecked />
-                <Button variant="secondary">Add item</Button>
+                <TextField label={t('course.itemTitle')} name="title" id="item-title" required />
+                <TextField label={t('course.content')} name="content" id="item-content" multiline />
+                <Checkbox label={t('course.published')} name="published" id="item-published" defaultChecked />
+                <Button variant="secondary">{t('course.addItem')}</Button>
               </form>
             ) : null}
           </div>
         </Card>
       ) : null}
-      <h2>Modules</h2>
-      {course.modules === null ? <Alert kind="error">Modules are unavailable right now.</Alert> : null}
-      {course.modules && modules.length === 0 ? <p className="meta">No modules yet.</p> : null}
+      <h2>{t('course.modules')}</h2>
+      {course.modules === null ? <Alert kind="error">{t('course.modulesUnavailable')}</Alert> : null}
+      {course.modules && modules.length === 0 ? <p className="meta">{t('course.noModules')}</p> : null}
       {modules.map((module) => (
         <Card
           key={module.id}
           title={
             <>
-              {module.title} {module.locked ? <Badge tone="locked">Locked</Badge> : null}
-              {!module.published ? <Badge>Unpublished</Badge> : null}
+              {module.title} {module.locked ? <Badge tone="locked">{t('common.locked')}</Badge> : null}
+              {!module.published ? <Badge>{t('common.unpublished')}</Badge> : null}
             </>
           }
           actions={
@@ -155,44 +159,44 @@ export default async function CoursePage({
                 <input type="hidden" name="moduleId" value={module.id} />
                 <input type="hidden" name="published" value={String(!module.published)} />
                 <Button variant="secondary">
-                  {module.published ? 'Unpublish' : 'Publish'}{' '}
+                  {module.published ? t('course.unpublishModule') : t('course.publishModule')}{' '}
                   <span className="ui-visually-hidden">{module.title}</span>
                 </Button>
               </form>
             ) : undefined
           }
         >
-          {module.locked && module.lockExplanation ? (
-            <LockNotice explanation={module.lockExplanation} />
+          {module.locked ? (
+            <LockNotice lead={t('common.lockedLead')} explanation={lockExplanation(t, module.lockReason)} />
           ) : null}
           <ul className="items">
             {module.items.map((item) => (
               <li key={item.id}>
                 {module.locked ? (
                   <span>
-                    {item.title} <Badge tone="locked">Locked</Badge>
+                    {item.title} <Badge tone="locked">{t('common.locked')}</Badge>
                   </span>
                 ) : (
                   <Link href={`/courses/${course.id}/items/${item.id}`}>{item.title}</Link>
                 )}
-                <span className="meta">{item.kind}</span>
-                {item.completed ? <Badge tone="good">Done</Badge> : null}
-                {!item.published ? <Badge>Unpublished</Badge> : null}
+                <span className="meta">{label(t, 'kinds', item.kind)}</span>
+                {item.completed ? <Badge tone="good">{t('common.done')}</Badge> : null}
+                {!item.published ? <Badge>{t('common.unpublished')}</Badge> : null}
               </li>
             ))}
-            {module.items.length === 0 ? <li className="meta">No items yet.</li> : null}
+            {module.items.length === 0 ? <li className="meta">{t('course.noItems')}</li> : null}
           </ul>
         </Card>
       ))}
       {roster?.data?.course?.roster ? (
-        <Card title={`Roster (${roster.data.course.roster.length})`}>
+        <Card title={t('course.roster', { count: roster.data.course.roster.length })}>
           <table>
-            <caption className="ui-visually-hidden">People in this course</caption>
+            <caption className="ui-visually-hidden">{t('course.rosterCaption')}</caption>
             <thead>
               <tr>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('course.user')}</th>
+                <th scope="col">{t('course.role')}</th>
+                <th scope="col">{t('course.status')}</th>
               </tr>
             </thead>
             <tbody>
@@ -201,8 +205,8 @@ export default async function CoursePage({
                   <td>
                     <code>{entry.userId.slice(0, 8)}</code>
                   </td>
-                  <td>{entry.role}</td>
-                  <td>{entry.status}</td>
+                  <td>{label(t, 'roles', entry.role)}</td>
+                  <td>{label(t, 'statuses', entry.status)}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,20 +2,15 @@ import { Alert, Badge, Button, LockNotice } from '@eduspry/ui-components';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { completeItem } from '@/lib/actions';
 import { gql } from '@/lib/gateway';
+import { lockExplanation } from '@/lib/words';
 import { Notices } from '../../../../notices';
 
-export const metadata: Metadata = { title: 'Item' };
-
-const REASONS: Record<string, string> = {
-  'not-enrolled': 'Enrol in the course to open this item.',
-  waitlisted: 'You are on the waitlist; this opens when a seat frees up.',
-  'locked-until-date': 'This module opens on its unlock date.',
-  'prerequisite-incomplete': 'Finish the previous module first.',
-  'course-not-published': 'The course has not been published yet.',
-  'module-not-published': 'Your instructor has not published this module yet.',
-};
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('item'))('title') };
+}
 
 export default async function ItemPage({
   params,
@@ -37,37 +32,44 @@ export default async function ItemPage({
     } | null;
   }>('ItemPage', { courseId: id, itemId });
   if (!data?.course) notFound();
+  const t = await getTranslations();
   const locked = errors.find((error) => error.extensions?.code === 'LOCKED');
   const item = data.item;
   return (
     <>
       <p className="meta">
-        <Link href={`/courses/${id}`}>← {data.course.title}</Link>
+        <Link href={`/courses/${id}`}>
+          <span aria-hidden="true">← </span>
+          {t('item.back', { title: data.course.title })}
+        </Link>
       </p>
-      <h1 className="page-title">{item?.title ?? 'Locked item'}</h1>
+      <h1 className="page-title">{item?.title ?? t('item.lockedTitle')}</h1>
       <Notices params={await searchParams} errors={errors} />
       {locked ? (
-        <LockNotice explanation={REASONS[locked.extensions?.reason ?? ''] ?? locked.message} />
+        <LockNotice
+          lead={t('common.lockedLead')}
+          explanation={lockExplanation(t, locked.extensions?.reason)}
+        />
       ) : !item ? (
-        <Alert kind="error">This item could not be opened.</Alert>
+        <Alert kind="error">{t('item.notOpened')}</Alert>
       ) : (
         <>
           {item.kind === 'link' && item.url ? (
             <p>
               <a href={item.url} rel="noopener noreferrer" target="_blank">
-                Open the link
+                {t('item.openLink')}
               </a>
             </p>
           ) : (
             <div className="content">{item.body ?? ''}</div>
           )}
           {item.completed ? (
-            <Badge tone="good">Done</Badge>
+            <Badge tone="good">{t('common.done')}</Badge>
           ) : (
             <form action={completeItem}>
               <input type="hidden" name="courseId" value={id} />
               <input type="hidden" name="itemId" value={item.id} />
-              <Button>Mark as done</Button>
+              <Button>{t('item.markDone')}</Button>
             </form>
           )}
         </>
