@@ -1,0 +1,1 @@
+../_interface/variables.tf

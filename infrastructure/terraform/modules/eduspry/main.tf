@@ -1,0 +1,104 @@
+# Installs the Helm chart infrastructure/helm/eduspry on the cluster a cloud module made, with
+# that cloud's values file and the cloud module's endpoints. Generates each service role's
+# database password, puts it in that service's Secret, and hands all of them to the migrations
+# hook (which sets them with ALTER ROLE after migrating), so no password is written anywhere.
+terraform {
+  required_version = ">= 1.9"
+  required_providers {
+    helm       = { source = "hashicorp/helm", version = "~> 3.0" }
+    kubernetes = { source = "hashicorp/kubernetes", version = "~> 2.35" }
+    random     = { source = "hashicorp/random", version = "~> 3.6" }
+  }
+}
+
+locals {
+  chart    = "${path.module}/../../../helm/eduspry"
+  database = regex("^postgres(?:ql)?://[^@]+@(?P<host>[^/]+)/(?P<rest>.*)$", var.database_url)
+  role_urls = {
+    for name in var.services : name => "postgres://${replace(name, "-", "_")}:${random_password.role[name].result}@${local.database.host}/${local.database.rest}"
+  }
+}
+
+resource "random_password" "role" {
+  for_each = toset(var.services)
+  length   = 32
+  special  = false
+}
+
+resource "random_password" "auth_key_encryption" {
+  length  = 48
+  special = false
+}
+
+resource "kubernetes_namespace" "eduspry" {
+  metadata {
+    name = var.namespace
+    labels = {
+      "istio-injection" = "enabled"
+    }
+  }
+}
+
+resource "kubernetes_secret" "service" {
+  for_each = toset(var.services)
+  metadata {
+    name      = each.key
+    namespace = kubernetes_namespace.eduspry.metadata[0].name
+  }
+  data = merge(
+    { DATABASE_URL = local.role_urls[each.key] },
+    each.key == "auth-service" ? { AUTH_KEY_ENCRYPTION_SECRET = random_password.auth_key_encryption.result } : {},
+  )
+}
+
+resource "kubernetes_secret" "migrations" {
+  metadata {
+    name      = "eduspry-migrations"
+    namespace = kubernetes_namespace.eduspry.metadata[0].name
+  }
+  data = merge(
+    { DATABASE_URL = var.database_url },
+    { for name in var.services : "ROLE_PASSWORD_${replace(name, "-", "_")}" => random_password.role[name].result },
+  )
+}
+
+resource "kubernetes_secret" "kafka" {
+  metadata {
+    name      = "eduspry-kafka"
+    namespace = kubernetes_namespace.eduspry.metadata[0].name
+  }
+  data = {
+    KAFKA_SASL_MECHANISM = var.kafka_auth.mechanism
+    KAFKA_SASL_USERNAME  = var.kafka_auth.username
+    KAFKA_SASL_PASSWORD  = var.kafka_auth.password
+    KAFKA_TLS            = tostring(var.kafka_auth.tls)
+  }
+}
+
+resource "helm_release" "eduspry" {
+  name             = "eduspry"
+  namespace        = kubernetes_namespace.eduspry.metadata[0].name
+  chart            = local.chart
+  values           = [file("${local.chart}/values-${var.cloud}.yaml")]
+  atomic           = true
+  wait             = true
+  timeout          = 900
+  create_namespace = false
+  set = concat(
+    [
+      { name = "global.environment", value = var.environment },
+      { name = "global.image.registry", value = var.image_registry },
+      { name = "global.image.tag", value = var.image_tag },
+      { name = "global.config.KAFKA_BROKERS", value = var.kafka_brokers },
+      { name = "global.kafkaSecret", value = kubernetes_secret.kafka.metadata[0].name },
+      { name = "global.config.S3_ENDPOINT", value = var.storage_endpoint },
+      { name = "global.config.S3_BUCKET", value = var.storage_bucket },
+      { name = "global.config.S3_REGION", value = var.storage_region },
+    ],
+    var.blue_green_active == "" ? [] : [
+      { name = "global.blueGreen.enabled", value = "true" },
+      { name = "global.blueGreen.active", value = var.blue_green_active },
+    ],
+  )
+  depends_on = [kubernetes_secret.service, kubernetes_secret.migrations, kubernetes_secret.kafka]
+}
