@@ -111,35 +111,42 @@ if (!brokers) {
   const started = performance.now();
   for (let i = 0; i < records.length; i += BATCH) await kafkaBus.publish(records.slice(i, i + BATCH));
   const publishPerSecond = Math.round(EVENTS / ((performance.now() - started) / 1000));
-  await kafkaBus.close();
-
+  // The ceiling under the same conditions as the adapter: a topic created beforehand (the
+  // adapter's was) and a warm JVM — ProducerPerformance runs twice and the second run counts.
   const perfTopic = `bench.perf.${randomUUID().slice(0, 8)}`;
-  const { stdout } = await promisify(execFile)(
-    'bash',
-    [
-      join(ROOT, 'infrastructure/kafka/kafka.sh'),
-      'perf',
-      '--topic',
-      perfTopic,
-      '--num-records',
-      String(EVENTS),
-      '--record-size',
-      String(valueBytes),
-      '--throughput',
-      '-1',
-      '--producer-props',
-      `bootstrap.servers=${brokers}`,
-      'acks=all',
-      'enable.idempotence=true',
-    ],
-    { maxBuffer: 16 * 1024 * 1024 },
-  );
-  const summary =
-    stdout
-      .trim()
-      .split('\n')
-      .filter((line) => line.includes('records sent'))
-      .at(-1) ?? '';
+  await kafkaBus.ensureTopics([perfTopic]);
+  await kafkaBus.close();
+  const producerPerformance = async () => {
+    const { stdout } = await promisify(execFile)(
+      'bash',
+      [
+        join(ROOT, 'infrastructure/kafka/kafka.sh'),
+        'perf',
+        '--topic',
+        perfTopic,
+        '--num-records',
+        String(EVENTS),
+        '--record-size',
+        String(valueBytes),
+        '--throughput',
+        '-1',
+        '--producer-props',
+        `bootstrap.servers=${brokers}`,
+        'acks=all',
+        'enable.idempotence=true',
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+    return (
+      stdout
+        .trim()
+        .split('\n')
+        .filter((line) => line.includes('records sent'))
+        .at(-1) ?? ''
+    );
+  };
+  await producerPerformance();
+  const summary = await producerPerformance();
   const javaPerSecond = Math.round(Number(/([\d.]+) records\/sec/.exec(summary)?.[1] ?? 0));
   report({
     benchmark: 'event-throughput',

@@ -1,7 +1,9 @@
 // logging-service ingestion and search.
 // 1. Log lines/s through POST /logs/batch (500-line batches, 8 connections, JWT-verified,
 //    validated, RLS-checked, one insert per batch) vs raw COPY of the same rows into the same
-//    table in the same run. Goal: HTTP ≥ 0.5× COPY.
+//    table in the same run, over as many parallel COPY streams as HTTP has connections. Only
+//    acknowledged lines count (2xx answers × batch size; any other answer fails the run), not
+//    rows of batches still in flight when the clock stopped. Goal: HTTP ≥ 0.5× COPY.
 // 2. Search latency for a tenant + time range + full-text query through GET /logs as a
 //    tenant_admin over LOG_BENCH_ROWS generated lines (default 300k so CI stays within a minute;
 //    the goal, p95 < 200 ms, is stated for 10M: LOG_BENCH_ROWS=10000000).
@@ -11,10 +13,11 @@ import { pipeline } from 'node:stream/promises';
 import { createDb } from '@eduspry/common';
 import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { DURATION, ratio, report, serveInChild } from './lib/measure.ts';
+import { DURATION, onlySuccesses, ratio, report, serveInChild } from './lib/measure.ts';
 
 const ROWS = Number(process.env.LOG_BENCH_ROWS ?? 300_000);
 const BATCH = 500;
+const CONNECTIONS = 8;
 const TENANTS = 50;
 const SEARCHES = 200;
 const WORDS = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}x`);
@@ -66,20 +69,27 @@ try {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: batch,
   }); // warm-up: JIT, partition, pool
-  const before = await count();
   const http = await autocannon({
     url: `${base}/logs/batch`,
-    connections: 8,
+    connections: CONNECTIONS,
     duration: DURATION,
     method: 'POST',
     body: batch,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
   });
-  const ingested = (await count()) - before;
-  const httpLinesPerSecond = Math.round(ingested / DURATION);
+  onlySuccesses(`${base}/logs/batch`, {
+    requestsPerSecond: http.requests.average,
+    p50Ms: http.latency.p50,
+    p99Ms: http.latency.p99,
+    errors: http.errors + http.timeouts,
+    non2xx: http.non2xx,
+  });
+  const acknowledged = http['2xx'] * BATCH;
+  const httpLinesPerSecond = Math.round(acknowledged / DURATION);
 
-  // The same rows (same columns, same JSON) with COPY FROM STDIN, as many as HTTP stored.
-  const copyRows = Math.max(ingested, BATCH * 10);
+  // The same rows (same columns, same JSON) with COPY FROM STDIN, as many as HTTP acknowledged,
+  // split over CONNECTIONS streams on connections of their own (the HTTP side's parallelism).
+  const copyRows = Math.max(acknowledged, BATCH * 10 * CONNECTIONS);
   const now = new Date().toISOString();
   const tsv = (i: number) =>
     [
@@ -100,33 +110,44 @@ try {
       '{"durationMs":3.5}',
       'production',
     ].join('\t');
+  const copiers = createDb(process.env.DATABASE_URL!, {
+    applicationName: 'bench-log-ingest-copy',
+    max: CONNECTIONS,
+  });
+  const perStream = Math.ceil(copyRows / CONNECTIONS);
+  const copyStream = async (stream: number) => {
+    const copy =
+      await copiers`copy logging.log_entries (ts, level, severity, service, component, trace_id, span_id,
+        tenant_id, tenant_name, user_id, session_id, message, context, tags, metrics, environment) from stdin`.writable();
+    await pipeline(
+      Readable.from(
+        (function* () {
+          const end = Math.min((stream + 1) * perStream, copyRows);
+          for (let i = stream * perStream; i < end; i += 1000) {
+            const chunk: string[] = [];
+            for (let j = i; j < Math.min(i + 1000, end); j++) chunk.push(tsv(j));
+            yield `${chunk.join('\n')}\n`;
+          }
+        })(),
+      ),
+      copy,
+    );
+  };
+  await copiers`select 1`; // connections opened before the clock starts, as HTTP's pool was
   const started = performance.now();
-  const copy =
-    await admin`copy logging.log_entries (ts, level, severity, service, component, trace_id, span_id,
-      tenant_id, tenant_name, user_id, session_id, message, context, tags, metrics, environment) from stdin`.writable();
-  await pipeline(
-    Readable.from(
-      (function* () {
-        for (let i = 0; i < copyRows; i += 1000) {
-          const chunk: string[] = [];
-          for (let j = i; j < Math.min(i + 1000, copyRows); j++) chunk.push(tsv(j));
-          yield `${chunk.join('\n')}\n`;
-        }
-      })(),
-    ),
-    copy,
-  );
+  await Promise.all(Array.from({ length: CONNECTIONS }, (_, stream) => copyStream(stream)));
   const copyLinesPerSecond = Math.round(copyRows / ((performance.now() - started) / 1000));
+  await copiers.end();
   report({
     bench: 'log-ingest',
     case: 'http-batch-vs-copy',
     batchLines: BATCH,
-    connections: 8,
+    connections: CONNECTIONS,
     seconds: DURATION,
     httpLinesPerSecond,
     httpBatchesPerSecond: Math.round(http.requests.average),
     httpP99Ms: http.latency.p99,
-    httpErrors: http.errors + http.timeouts + http.non2xx,
+    copyStreams: CONNECTIONS,
     copyLinesPerSecond,
     ratio: ratio(httpLinesPerSecond, copyLinesPerSecond),
     goal: '>= 0.5',
@@ -203,9 +224,4 @@ try {
 } finally {
   await server.stop();
   await admin.end();
-}
-
-async function count(): Promise<number> {
-  const [row] = await admin<{ n: number }[]>`select count(*)::int as n from logging.log_entries`;
-  return row!.n;
 }

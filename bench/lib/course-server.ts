@@ -7,9 +7,9 @@ import { createDb, withTenant } from '@eduspry/common';
 import { buildApp } from '../../services/course-service/src/app.ts';
 import { createAuthenticator } from '../../services/course-service/src/auth.ts';
 import { listCourses } from '../../services/course-service/src/db/courses.ts';
+import { toCourse } from '../../services/course-service/src/domain/courses.ts';
 import { viewerOf } from '../../services/course-service/src/domain/rules.ts';
 import { outboxEvents } from '../../services/course-service/src/events.ts';
-import { toCourse } from '../../services/course-service/src/routes/courses.ts';
 
 const sql = createDb(process.env.COURSE_SERVICE_DATABASE_URL!, {
   applicationName: 'bench-course-service',

@@ -37,13 +37,23 @@ export async function loadHttp(
     duration: options.duration ?? DURATION,
     headers: options.headers ?? {},
   });
-  return {
+  return onlySuccesses(url, {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
-  };
+  });
+}
+
+/**
+ * A benchmark measures answered work: an error or a non-2xx answer (a 401, a 429, a 500 that
+ * came back fast) would count as throughput, so any of them fails the run.
+ */
+export function onlySuccesses(url: string, result: HttpResult): HttpResult {
+  if (result.errors || result.non2xx)
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+  return result;
 }
 
 /**
@@ -120,13 +130,13 @@ export async function loadAtRate(
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
-  return {
+  return onlySuccesses(url, {
     requestsPerSecond: Math.round(latencies.length / ((performance.now() - started) / 1000)),
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     errors,
     non2xx,
-  };
+  });
 }
 
 export type PgbenchResult = { transactionsPerSecond: number; latencyAverageMs: number } | { skipped: string };
