@@ -1,9 +1,12 @@
-// `npm start`: the whole platform on embedded defaults (or on DATABASE_URL when set).
+// `npm start`: the whole platform on embedded defaults (or on DATABASE_URL when set), the apps
+// from their production builds (built first when missing or stale).
+// `npm run dev` (`--dev`): the same platform for changing the code: `next dev` for the apps,
+// services restarted on every change of their sources (node --watch).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeStartupError, PLATFORM, portOf, serviceUrls } from '@eduspry/common';
+import { describeStartupError } from '@eduspry/common';
 import {
   createDatabaseIfMissing,
   type EmbeddedCluster,
@@ -14,12 +17,18 @@ import {
   startEmbeddedPostgres,
   withDatabase,
 } from './lib/database.ts';
-import { type Child, startChild, stopChildren, waitUntilReady } from './lib/processes.ts';
+import { buildIfStale, RUN_MODE_VARIABLE, type RunMode } from './lib/next-apps.ts';
+import { PLATFORM, portOf, serviceUrls } from './lib/platform.ts';
+import { type Child, launchArgs, startChild, stopChildren, waitUntilReady } from './lib/processes.ts';
 
 const started = performance.now();
 const dataDir = process.env.EDUSPRY_DATA_DIR ?? join(ROOT, '.eduspry');
-const say = (line: string) => process.stdout.write(`${'eduspry'.padEnd(14)} | ${line}\n`);
+const mode: RunMode = process.argv.includes('--dev') ? 'dev' : 'start';
+const width = Math.max(...PLATFORM.map((entry) => entry.name.length), 'eduspry'.length) + 1;
+const sayAs = (name: string) => (line: string) => process.stdout.write(`${name.padEnd(width)} | ${line}\n`);
+const say = sayAs('eduspry');
 const children: Child[] = [];
+const builds = new AbortController();
 let cluster: EmbeddedCluster | undefined;
 let stopping = false;
 
@@ -27,6 +36,7 @@ async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     say('stopping…');
+    builds.abort();
     await stopChildren(children);
     await cluster?.stop();
   }
@@ -40,6 +50,17 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 try {
+  // Production builds of the apps that need one, one after the other, while the database and
+  // the services start; each app starts when its own build is done.
+  const built = new Map<string, Promise<unknown>>();
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const entry of mode === 'dev' ? [] : PLATFORM.filter((candidate) => candidate.app === 'next')) {
+    previous = previous.then(() =>
+      buildIfStale(join(ROOT, entry.dir), sayAs(entry.name), { signal: builds.signal }),
+    );
+    previous.catch(() => {}); // awaited below; a failure meanwhile is no unhandled rejection
+    built.set(entry.name, previous);
+  }
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54322);
@@ -71,16 +92,25 @@ try {
   }
   await writeFile(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
 
-  const width = Math.max(...PLATFORM.map((entry) => entry.name.length), 'eduspry'.length) + 1;
-  const shared = { ...process.env, ...serviceUrls(), NODE_ENV: process.env.NODE_ENV ?? 'development' };
-  for (const entry of PLATFORM) {
+  const shared = {
+    ...process.env,
+    ...serviceUrls(),
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    // The web apps call the gateway from this machine on behalf of browsers: the gateway keeps
+    // the X-Forwarded-For they pass on, so sign-in limits stay per browser.
+    GATEWAY_TRUSTED_PROXIES: process.env.GATEWAY_TRUSTED_PROXIES ?? 'loopback',
+    [RUN_MODE_VARIABLE]: mode,
+  };
+  const launch = async (entry: (typeof PLATFORM)[number]) => {
+    await built.get(entry.name);
+    if (stopping) return;
     const env = {
       ...shared,
       PORT: String(portOf(entry)),
       ...(entry.database ? { DATABASE_URL: urls[entry.name] } : {}),
       ...Object.fromEntries((entry.secrets ?? []).map((name) => [name, secrets[name]])),
     };
-    const child = startChild(entry.name, join(ROOT, entry.dir), entry.main, env, width);
+    const child = startChild(entry.name, join(ROOT, entry.dir), launchArgs(entry, mode), env, width);
     children.push(child);
     child.exited.then((code) => {
       if (!stopping) {
@@ -88,12 +118,9 @@ try {
         void shutdown(1);
       }
     });
-  }
-  await Promise.all(
-    PLATFORM.map((entry, i) =>
-      waitUntilReady(`http://127.0.0.1:${portOf(entry)}${entry.readyPath ?? '/ready'}`, children[i]!, 60_000),
-    ),
-  );
+    await waitUntilReady(`http://127.0.0.1:${portOf(entry)}${entry.readyPath ?? '/ready'}`, child, 60_000);
+  };
+  await Promise.all(PLATFORM.map(launch));
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const rows = PLATFORM.map((entry) => [
@@ -102,10 +129,12 @@ try {
     entry.docs ?? '/docs',
   ]);
   const webApp = PLATFORM.find((entry) => entry.name === 'web-app');
+  const adminPortal = PLATFORM.find((entry) => entry.name === 'admin-portal');
   process.stdout.write(
     [
-      `EduSpry ready in ${seconds} s`,
+      `EduSpry ready in ${seconds} s${mode === 'dev' ? ' (development: next dev, services restart on change)' : ''}`,
       ...(webApp ? ['', `Open the web app: http://127.0.0.1:${portOf(webApp)}`] : []),
+      ...(adminPortal ? [`Open the admin portal: http://127.0.0.1:${portOf(adminPortal)}`] : []),
       '',
       table(['process', 'url', 'api docs'], rows),
       '',

@@ -26,8 +26,18 @@ try {
   }
   const env = { ...process.env, NODE_ENV: 'test', ...database.env };
   const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+  // A test that hangs fails by name after TEST_TIMEOUT_MS instead of holding the run (and CI's
+  // time budget) until something outside kills it; a file whose tests are done exits even if a
+  // handle leaked, so one leak cannot stall the files queued behind it.
+  const timeout = process.env.TEST_TIMEOUT_MS ?? String(10 * 60_000);
+  const args = [
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${timeout}`,
+    '--test-force-exit',
+  ];
   exitCode = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...patterns], {
+    const child = spawn(process.execPath, [...args, ...patterns], {
       cwd: ROOT,
       env,
       stdio: 'inherit',

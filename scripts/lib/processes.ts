@@ -1,21 +1,34 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
+/**
+ * What `node` runs for a process-list entry: its main file; in development (`npm run dev`)
+ * services under `--watch`, restarted when a file they import changes (apps reload themselves
+ * under `next dev`).
+ */
+export function launchArgs(entry: { main: string; app?: string }, mode: 'start' | 'dev'): string[] {
+  return mode === 'dev' && !entry.app ? ['--watch', entry.main] : [entry.main];
+}
+
 export interface Child {
   name: string;
   process: ChildProcess;
   exited: Promise<number | null>;
 }
 
-/** Starts `node <main>` in `cwd` and prefixes every line it prints with its name. */
+/**
+ * Starts `node <main>` (or `node <...args>`, e.g. `['--watch', main]`) in `cwd` and prefixes every
+ * line it prints with its name.
+ */
 export function startChild(
   name: string,
   cwd: string,
-  main: string,
+  main: string | readonly string[],
   env: NodeJS.ProcessEnv,
   width: number,
 ): Child {
-  const child = spawn(process.execPath, [main], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = typeof main === 'string' ? [main] : [...main];
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `${name.padEnd(width)} | `;
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix + line}\n`));

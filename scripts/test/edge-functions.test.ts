@@ -4,35 +4,42 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { denoExecutable } from '../lib/deno.ts';
 
 const FUNCTIONS = new URL('../../supabase/functions/', import.meta.url).pathname;
-const denoBin = createRequire(import.meta.url).resolve('deno/bin.cjs');
-const withTests = existsSync(FUNCTIONS)
+// Every function folder (those starting with `_` hold shared code, as on Supabase).
+const functions = existsSync(FUNCTIONS)
   ? readdirSync(FUNCTIONS, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_'))
       .map((entry) => entry.name)
-      .filter((name) => readdirSync(join(FUNCTIONS, name)).some((file) => file.endsWith('.test.ts')))
   : [];
+const hasTests = (name: string) =>
+  readdirSync(join(FUNCTIONS, name), { recursive: true, encoding: 'utf8' }).some((file) =>
+    file.endsWith('.test.ts'),
+  );
+const withTests = functions.filter(hasTests);
+
+// Zero tests found must fail, not pass silently: a moved folder or a renamed test file would
+// otherwise turn this whole runner into a green no-op.
+test('every edge function has deno tests for this runner to run', () => {
+  assert.ok(functions.length > 0, `no edge function folders in ${FUNCTIONS}`);
+  assert.deepEqual(
+    functions.filter((name) => !hasTests(name)),
+    [],
+    'edge functions without a *.test.ts',
+  );
+});
 
 for (const name of withTests) {
   test(`edge function ${name}: deno test passes offline`, () => {
     const denoDir = mkdtempSync(join(tmpdir(), 'eduspry-deno-'));
     try {
       const result = spawnSync(
-        process.execPath,
-        [
-          denoBin,
-          'test',
-          '--cached-only',
-          '--no-prompt',
-          '--allow-net=127.0.0.1',
-          '--allow-env',
-          '--allow-read',
-        ],
+        denoExecutable(),
+        ['test', '--cached-only', '--no-prompt', '--allow-net=127.0.0.1', '--allow-env', '--allow-read'],
         {
           cwd: join(FUNCTIONS, name),
           env: { ...process.env, DENO_DIR: denoDir, NO_COLOR: '1' },

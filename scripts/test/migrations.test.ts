@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createDb, MigrationError, migrate, type Sql } from '@eduspry/common';
+import { createDb, type Sql } from '@eduspry/common';
 import {
   createDatabaseIfMissing,
   dropDatabase,
@@ -12,6 +12,7 @@ import {
   seedDatabase,
   withDatabase,
 } from '../lib/database.ts';
+import { MigrationError, migrate } from '../lib/migrations.ts';
 
 // Each test here works in a scratch database of its own, created next to the test database.
 const adminUrl = process.env.DATABASE_URL!;

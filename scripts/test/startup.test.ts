@@ -5,8 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createDb, envPrefix, PLATFORM } from '@eduspry/common';
+import { createDb, envPrefix } from '@eduspry/common';
 import { freePort, portIsFree, ROOT } from '../lib/database.ts';
+import { PLATFORM } from '../lib/platform.ts';
 
 interface Finished {
   code: number | null;
@@ -94,14 +95,22 @@ test('SIGTERM stops a service gracefully with exit code 0', async () => {
   assert.ok(await portIsFree(port));
 });
 
-test('npm start runs the platform, stops cleanly on Ctrl-C, and keeps its data for the next start', async () => {
+test('npm start builds the apps and runs the platform in under 60 s, stops cleanly on Ctrl-C, and keeps its data for the next start', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'eduspry-start-'));
+  // As on a fresh clone, the first start has no production build of the web app: it builds
+  // into a folder of its own (the other tests keep using .next) and must still be ready in time.
+  const distDir = '.next-startup-test';
+  const webAppDist = join(ROOT, 'apps/web-app', distDir);
+  await rm(webAppDist, { recursive: true, force: true });
+  const adminPortalDist = join(ROOT, 'apps/admin-portal', distDir);
+  await rm(adminPortalDist, { recursive: true, force: true });
   await chmod(dataDir, 0o755); // PostgreSQL runs as its own user when the tests run as root
   const env: NodeJS.ProcessEnv = {
     EDUSPRY_DATA_DIR: dataDir,
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
     DATABASE_URL: '',
     NODE_ENV: 'development',
+    NEXT_DIST_DIR: distDir,
   };
   for (const entry of PLATFORM) {
     env[`${envPrefix(entry.name)}_PORT`] = String(await freePort());
@@ -110,13 +119,40 @@ test('npm start runs the platform, stops cleanly on Ctrl-C, and keeps its data f
   }
   try {
     const first = run(['scripts/start.ts'], env);
-    await waitFor(async () => /EduSpry ready/.test(await output(first)), 60_000);
+    await untilReady(first);
     const ready = await output(first);
     assert.match(ready, /^EduSpry ready in [\d.]+ s$/m);
+    assert.match(ready, /^web-app\s+\| building for production \(no production build/m);
+    assert.match(ready, /^web-app\s+\| built in [\d.]+ s$/m);
+    console.log(
+      `first start: ${/^EduSpry ready in [\d.]+ s$/m.exec(ready)![0]}, ${/built in [\d.]+ s/.exec(ready)![0]}`,
+    );
+    assert.match(
+      ready,
+      new RegExp(`^Open the admin portal: http://127\\.0\\.0\\.1:${env.ADMIN_PORTAL_PORT}$`, 'm'),
+    );
     assert.match(ready, /seeded the demo tenants/);
     assert.match(ready, /admin@riverside\.example/);
     for (const entry of PLATFORM)
       assert.match(ready, new RegExp(`^${entry.name}\\s+\\| `, 'm'), `${entry.name} lines are prefixed`);
+    // Orchestrators and the launcher probe the same two paths on every process, apps included.
+    for (const entry of PLATFORM) {
+      const base = `http://127.0.0.1:${env[`${envPrefix(entry.name)}_PORT`]}`;
+      for (const [path, status] of [
+        ['/health', 'ok'],
+        ['/ready', 'ready'],
+      ] as const) {
+        const answer = await fetch(`${base}${path}`);
+        assert.equal(answer.status, 200, `${entry.name} ${path}`);
+        assert.equal(((await answer.json()) as { status: string }).status, status, `${entry.name} ${path}`);
+      }
+    }
+    const webPort = env.WEB_APP_PORT;
+    assert.equal(
+      (await fetch(`http://127.0.0.1:${webPort}/api/ready`)).status,
+      200,
+      'the old path still works',
+    );
 
     const password = (await readFile(join(dataDir, 'postgres/superuser-password'), 'utf8')).trim();
     const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/eduspry`;
@@ -131,9 +167,11 @@ test('npm start runs the platform, stops cleanly on Ctrl-C, and keeps its data f
     assert.ok(await portIsFree(Number(env.EMBEDDED_POSTGRES_PORT)), 'PostgreSQL stopped');
 
     const second = run(['scripts/start.ts'], env);
-    await waitFor(async () => /EduSpry ready/.test(await output(second)), 60_000);
+    await untilReady(second);
     const again = await output(second);
     assert.match(again, /migrations up to date/);
+    assert.match(again, /^web-app\s+\| production build is up to date$/m);
+    assert.doesNotMatch(again, /building for production/);
     assert.doesNotMatch(again, /seeded the demo tenants/);
     const authPort = env.AUTH_SERVICE_PORT;
     const kept = await fetch(`http://127.0.0.1:${authPort}/tenants/by-slug/kept-across-restarts`);
@@ -142,8 +180,20 @@ test('npm start runs the platform, stops cleanly on Ctrl-C, and keeps its data f
     assert.equal((await second.done).code, 0);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+    await rm(webAppDist, { recursive: true, force: true });
+    await rm(adminPortalDist, { recursive: true, force: true });
   }
 });
+
+/** `EduSpry ready` within 60 s; otherwise the failure shows what the launcher had printed by then. */
+async function untilReady(started: { child: ChildProcess }): Promise<void> {
+  try {
+    await waitFor(async () => /EduSpry ready/.test(await output(started)), 60_000);
+  } catch (error) {
+    const lines = (await output(started)).split('\n').filter((line) => !/"level":"(info|debug)"/.test(line));
+    throw new Error(`${(error as Error).message}; npm start had printed:\n${lines.slice(-40).join('\n')}`);
+  }
+}
 
 const outputs = new WeakMap<ChildProcess, string>();
 async function output(started: { child: ChildProcess }): Promise<string> {
