@@ -1,26 +1,31 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Pact provider-state expressions are ${…} on purpose
 /**
  * Consumer contracts of the admin portal's server for the REST routes it reaches through the
- * gateway's `/api/<service>/` pass-through: its real lib code (lib/gateway.ts `api`, lib/audit.ts)
- * with the paths its pages use, against Pact's mock server standing where the gateway is. The
- * provider is the upstream (auth-service), for the reason given in apps/web-app/test/pact-gateway.test.ts.
+ * gateway's `/api/<service>/` pass-through: its real lib code (lib/gateway.ts `api`, lib/audit.ts,
+ * lib/logs.ts, the sign-in and sign-out actions, the refreshing proxy.ts) with the paths its pages use, against Pact's mock server standing where the gateway
+ * is. Each provider is the upstream (auth, logging, notification, content and analytics services),
+ * for the reason given in apps/web-app/test/pact-gateway.test.ts. Every mock server takes the one
+ * port the portal was told at import; the describe blocks run one after another.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { consumerPact, Matchers } from '@eduspry/contracts/pact-testing';
 import { freePort } from '../../../scripts/lib/database.ts';
-import { stubNextServer } from '../../../scripts/lib/next-server-stub.ts';
+import { redirectedTo, stubNextServer } from '../../../scripts/lib/next-server-stub.ts';
 
-const { uuid, regex, integer, fromProviderState, string, eachLike, email, like } = Matchers;
+const { uuid, regex, integer, number, boolean, fromProviderState, string, eachLike, email, like } = Matchers;
 const TOKEN = 'eyJ.admin-portal.test.token';
 const TENANT_ID = '3b9f6d2a-1c4e-4f7a-9b8c-2d3e4f5a6b7c';
 const TIME = regex('^\\d{4}-\\d{2}-\\d{2}T.+Z$', '2026-12-01T10:00:00.000Z');
+const DAY = regex('^\\d{4}-\\d{2}-\\d{2}$', '2026-12-01');
+const LEVEL = regex('^(trace|debug|info|warn|error|fatal)$', 'info');
 const authorized = { authorization: regex('^Bearer .+$', `Bearer ${TOKEN}`), accept: 'application/json' };
 
 // The portal reads its gateway address once, at import: the mock server takes that port.
 const port = await freePort();
 process.env.API_GATEWAY_URL = `http://127.0.0.1:${port}`;
-stubNextServer().cookies.set('eduspry_admin_at', TOKEN);
+const next = stubNextServer();
+next.cookies.set('eduspry_admin_at', TOKEN);
 // Imported by URL, not by name: the portal's modules type-check under its own tsconfig (Next,
 // bundler resolution), not under the root one this test belongs to.
 type Answer<T> = { ok: true; status: number; data: T } | { ok: false; status: number; problem: unknown };
@@ -28,6 +33,17 @@ const load = (path: string) => import(new URL(path, import.meta.url).href);
 const { api, query } = (await load('../lib/gateway.ts')) as {
   api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer<T>>;
   query(params: Record<string, string | number | undefined | null>): string;
+};
+const { signIn, signOut } = (await load('../lib/actions.ts')) as {
+  signIn(form: FormData): Promise<void>;
+  signOut(): Promise<void>;
+};
+const { proxy } = (await load('../proxy.ts')) as {
+  proxy(request: import('next/server.js').NextRequest): Promise<import('next/server.js').NextResponse>;
+};
+const { NextRequest } = await import('next/server.js');
+const { searchLogs } = (await load('../lib/logs.ts')) as {
+  searchLogs(filters: Record<string, string>): Promise<Answer<{ lines: { message: string }[] }>>;
 };
 const { auditEvents } = (await load('../lib/audit.ts')) as {
   auditEvents(
@@ -40,6 +56,85 @@ const { auditEvents } = (await load('../lib/audit.ts')) as {
 describe('admin-portal → auth-service (through the gateway)', () => {
   const { pact, settle } = consumerPact('admin-portal', 'auth-service', undefined, { port });
   after(() => settle());
+  const tokens = {
+    access_token: string('eyJ.new-access.token'),
+    refresh_token: string('new-refresh-token'),
+    expires_in: integer(900),
+  };
+
+  test('the sign-in form: a password grant of an administrator, the tokens kept in cookies', async () => {
+    await pact
+      .addInteraction()
+      .given('a tenant admin with a password')
+      .uponReceiving('a password sign-in of a tenant admin through the gateway')
+      .withRequest('POST', '/api/auth-service/token', (b) =>
+        b
+          .query({ grant_type: 'password' })
+          .headers({ 'content-type': 'application/json' })
+          .jsonBody({
+            tenant: fromProviderState('${tenant}', 'riverside'),
+            email: fromProviderState('${email}', 'admin@example.test'),
+            password: fromProviderState('${password}', 'a-long-password'),
+          }),
+      )
+      // The portal lets only administrators in: it reads the roles from the answer.
+      .willRespondWith(200, (b) => b.jsonBody({ ...tokens, user: { roles: eachLike('tenant_admin') } }))
+      .executeTest(async () => {
+        const form = new FormData();
+        form.set('tenant', 'riverside');
+        form.set('email', 'admin@example.test');
+        form.set('password', 'a-long-password');
+        next.cookies.clear();
+        assert.equal(redirectedTo(await signIn(form).catch((error) => error)), '/users');
+        assert.equal(next.cookies.get('eduspry_admin_at'), 'eyJ.new-access.token');
+        assert.equal(next.cookies.get('eduspry_admin_rt'), 'new-refresh-token');
+      });
+  });
+
+  test('the proxy: a refresh-token grant when the access cookie has gone', async () => {
+    await pact
+      .addInteraction()
+      .given('a signed-in tenant admin')
+      .uponReceiving('a refresh-token grant of a tenant admin through the gateway')
+      .withRequest('POST', '/api/auth-service/token', (b) =>
+        b
+          .query({ grant_type: 'refresh_token' })
+          .headers({ 'content-type': 'application/json' })
+          .jsonBody({ refresh_token: fromProviderState('${refreshToken}', 'old-refresh-token') }),
+      )
+      .willRespondWith(200, (b) => b.jsonBody(tokens))
+      .executeTest(async () => {
+        const response = await proxy(
+          new NextRequest('http://127.0.0.1:3001/users', {
+            headers: { cookie: 'eduspry_admin_rt=old-refresh-token' },
+          }),
+        );
+        assert.equal(response.cookies.get('eduspry_admin_at')?.value, 'eyJ.new-access.token');
+        assert.equal(response.cookies.get('eduspry_admin_rt')?.value, 'new-refresh-token');
+      });
+  });
+
+  test('signing out: the session ends at auth-service, then the cookies go', async () => {
+    await pact
+      .addInteraction()
+      .given('a signed-in tenant admin')
+      .uponReceiving('a sign-out of a tenant admin through the gateway')
+      .withRequest('POST', '/api/auth-service/logout', (b) =>
+        b.headers({ authorization: regex('^Bearer .+$', `Bearer ${TOKEN}`) }),
+      )
+      .willRespondWith(204)
+      .executeTest(async () => {
+        next.cookies.set('eduspry_admin_at', TOKEN);
+        next.cookies.set('eduspry_admin_rt', 'a-refresh-token');
+        assert.equal(
+          redirectedTo(await signOut().catch((error) => error)),
+          '/sign-in?notice=signIn.signedOut',
+        );
+        assert.equal(next.cookies.has('eduspry_admin_at'), false);
+        assert.equal(next.cookies.has('eduspry_admin_rt'), false);
+        next.cookies.set('eduspry_admin_at', TOKEN);
+      });
+  });
 
   test('the users page: the tenant’s users, a page at a time', async () => {
     await pact
@@ -105,6 +200,177 @@ describe('admin-portal → auth-service (through the gateway)', () => {
         const result = await auditEvents(TENANT_ID, {}, 10);
         assert.equal(result.ok, true);
         if (result.ok) assert.equal(result.items[0]?.action, 'session.created');
+      });
+  });
+});
+
+describe('admin-portal → logging-service (through the gateway)', () => {
+  const { pact, settle } = consumerPact('admin-portal', 'logging-service', undefined, { port });
+  after(() => settle());
+
+  test('the logs page: the newest lines of the tenant, and the cursor of older ones', async () => {
+    await pact
+      .addInteraction()
+      .given('a tenant admin of a tenant with log lines')
+      .uponReceiving('a search of the tenant’s log lines through the gateway')
+      .withRequest('GET', '/api/logging-service/logs', (b) => b.query({ limit: '50' }).headers(authorized))
+      .willRespondWith(200, (b) =>
+        b.jsonBody({
+          lines: eachLike({
+            id: string('1'),
+            timestamp: TIME,
+            level: LEVEL,
+            service: string('course-service'),
+            message: string('course published'),
+            tenantId: uuid(TENANT_ID),
+            context: like({}),
+          }),
+          // nextCursor is a string or null: left to the OpenAPI breaking gate, as above.
+        }),
+      )
+      .executeTest(async () => {
+        const answer = await searchLogs({});
+        assert.equal(answer.ok, true);
+        if (answer.ok) assert.equal(answer.data.lines[0]?.message, 'course published');
+      });
+  });
+
+  test('the retention page: the platform defaults and the tenant’s own policies', async () => {
+    await pact
+      .addInteraction()
+      .given('a tenant admin of a tenant with log lines')
+      .uponReceiving('a request for the retention policies through the gateway')
+      .withRequest('GET', '/api/logging-service/retention-policies', (b) => b.headers(authorized))
+      .willRespondWith(200, (b) =>
+        b.jsonBody({ policies: eachLike({ level: LEVEL, retainDays: integer(30) }) }),
+      )
+      .executeTest(async () => {
+        const answer = await api<{ policies: { retainDays: number }[] }>(
+          'GET',
+          'logging-service/retention-policies',
+        );
+        assert.equal(answer.ok, true);
+        if (answer.ok) assert.equal(answer.data.policies[0]?.retainDays, 30);
+      });
+  });
+});
+
+describe('admin-portal → notification-service (through the gateway)', () => {
+  const { pact, settle } = consumerPact('admin-portal', 'notification-service', undefined, { port });
+  after(() => settle());
+
+  test('the webhooks page: the tenant’s endpoints and their health', async () => {
+    await pact
+      .addInteraction()
+      .given('a tenant admin of a tenant with a webhook endpoint')
+      .uponReceiving('a request for the tenant’s webhook endpoints through the gateway')
+      .withRequest('GET', '/api/notification-service/webhooks/endpoints', (b) => b.headers(authorized))
+      .willRespondWith(200, (b) =>
+        b.jsonBody({
+          items: eachLike({
+            id: uuid(),
+            url: string('https://hooks.example.test/eduspry'),
+            description: string('SIS sync'),
+            eventTypes: eachLike('course.*'),
+            ordered: boolean(false),
+            status: regex('^(active|disabled)$', 'active'),
+            createdAt: TIME,
+          }),
+        }),
+      )
+      .executeTest(async () => {
+        const answer = await api<{ items: { status: string }[] }>(
+          'GET',
+          'notification-service/webhooks/endpoints',
+        );
+        assert.equal(answer.ok, true);
+        if (answer.ok) assert.equal(answer.data.items[0]?.status, 'active');
+      });
+  });
+
+  test('the notification defaults page: the tenant’s defaults per category and channel', async () => {
+    await pact
+      .addInteraction()
+      .given('a tenant admin of a tenant with a webhook endpoint')
+      .uponReceiving('a request for the tenant’s notification defaults through the gateway')
+      .withRequest('GET', '/api/notification-service/preferences/tenant-defaults', (b) =>
+        b.headers(authorized),
+      )
+      .willRespondWith(200, (b) =>
+        b.jsonBody({
+          preferences: eachLike({
+            category: regex('^[a-z_]+$', 'grade'),
+            channel: regex('^(in_app|email|push|sms)$', 'email'),
+            frequency: regex('^(immediately|daily|weekly|never)$', 'daily'),
+          }),
+        }),
+      )
+      .executeTest(async () => {
+        const answer = await api<{ preferences: { frequency: string }[] }>(
+          'GET',
+          'notification-service/preferences/tenant-defaults',
+        );
+        assert.equal(answer.ok, true);
+        if (answer.ok) assert.equal(answer.data.preferences[0]?.frequency, 'daily');
+      });
+  });
+});
+
+describe('admin-portal → content-service (through the gateway)', () => {
+  const { pact, settle } = consumerPact('admin-portal', 'content-service', undefined, { port });
+  after(() => settle());
+
+  test('the storage page: the tenant’s quota, usage and upload limits', async () => {
+    await pact
+      .addInteraction()
+      .given('a tenant admin of a tenant with an uploaded file')
+      .uponReceiving('a request for the tenant’s storage settings through the gateway')
+      .withRequest('GET', '/api/content-service/storage', (b) => b.headers(authorized))
+      .willRespondWith(200, (b) =>
+        b.jsonBody({
+          quotaBytes: integer(10_737_418_240),
+          usedBytes: integer(2048),
+          maxFileBytes: integer(1_073_741_824),
+          allowedMediaTypes: eachLike('application/pdf'),
+        }),
+      )
+      .executeTest(async () => {
+        const answer = await api<{ usedBytes: number }>('GET', 'content-service/storage');
+        assert.equal(answer.ok, true);
+        if (answer.ok) assert.equal(answer.data.usedBytes, 2048);
+      });
+  });
+});
+
+describe('admin-portal → analytics-service (through the gateway)', () => {
+  const { pact, settle } = consumerPact('admin-portal', 'analytics-service', undefined, { port });
+  after(() => settle());
+
+  test('the analytics page: the tenant’s overview', async () => {
+    await pact
+      .addInteraction()
+      .given('a tenant admin of a tenant with activity in a course')
+      .uponReceiving('a request for the tenant overview through the gateway')
+      .withRequest('GET', '/api/analytics-service/reports/tenant', (b) => b.headers(authorized))
+      .willRespondWith(200, (b) =>
+        b.jsonBody({
+          from: DAY,
+          to: DAY,
+          activeUsers: eachLike({ day: DAY, count: integer(1) }),
+          totals: {
+            users: integer(2),
+            activeUsers: integer(1),
+            itemsCompleted: integer(0),
+            attemptsSubmitted: integer(0),
+            minutes: number(5),
+          },
+          courses: eachLike({ courseId: uuid(), activeStudents: integer(1), completionRate: number(0) }),
+        }),
+      )
+      .executeTest(async () => {
+        const answer = await api<{ totals: { users: number } }>('GET', 'analytics-service/reports/tenant');
+        assert.equal(answer.ok, true);
+        if (answer.ok) assert.equal(answer.data.totals.users, 2);
       });
   });
 });

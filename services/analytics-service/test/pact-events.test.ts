@@ -1,10 +1,10 @@
 /**
  * Consumer contracts for events: the event types and fields analytics-service's consumer
  * (ingestDomainEvent → the rollups of domain/rules.ts) reads, as Pact V4 message pacts with
- * auth-service and course-service. Each example message runs through the real consumer on the
- * test database and its rollup is checked; the producers verify the pacts against the events
- * their own code builds (test/pact-provider.test.ts there). Content and assessment events are
- * stored raw or read only for numbers not yet pinned here.
+ * auth-service, course-service and assessment-service. Each example message runs through the
+ * real consumer on the test database and its rollup is checked; the producers verify the pacts
+ * against the events their own code builds (test/pact-provider.test.ts there). Content events
+ * are kept raw only (no field of their data is read), so they need no contract beyond Avro's.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -13,20 +13,23 @@ import type { EventEnvelope } from '@eduspry/contracts';
 import { consumerPact, Matchers } from '@eduspry/contracts/pact-testing';
 import { ingestDomainEvent } from '../src/domain/ingest.ts';
 
-const { uuid, eachLike, regex, integer } = Matchers;
+const { uuid, eachLike, regex, integer, number } = Matchers;
 const TENANT_ID = '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
 const USER_ID = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 const COURSE_ID = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
 const ITEM_ID = '6f7a8b9c-0d1e-4f2a-9b3c-4d5e6f7a8b9c';
 const MODULE_ID = '8b9c0d1e-2f3a-4b4c-8d5e-6f7a8b9c0d1e';
+const QUIZ_ID = '0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a';
 
 const fromAuth = consumerPact('analytics-service', 'auth-service');
 const fromCourse = consumerPact('analytics-service', 'course-service');
+const fromAssessment = consumerPact('analytics-service', 'assessment-service');
 const sql = serviceDb('analytics-service');
 const admin = adminDb();
 after(async () => {
   fromAuth.settle();
   fromCourse.settle();
+  fromAssessment.settle();
   await Promise.all([sql.end(), admin.end()]);
 });
 
@@ -127,6 +130,52 @@ describe('analytics-service ← course-service events', () => {
           where tenant_id = ${TENANT_ID} and course_id = ${COURSE_ID} and user_id = ${USER_ID}
             and item_id = ${ITEM_ID}`;
         assert.deepEqual(row, { module_id: MODULE_ID, position: 0, completed: true });
+      });
+  });
+});
+
+describe('analytics-service ← assessment-service events', () => {
+  test('attempt_submitted: a student’s submission counts as activity of the day in the course', async () => {
+    await fromAssessment.pact
+      .addAsynchronousInteraction()
+      .expectsToReceive('an attempt_submitted event for a student who submitted a quiz', (b) =>
+        b.withJSONContent(
+          envelope('5e6f7a8b-9c0d-4e1f-8a2b-4c5d6e7f8a9b', 'assessment.attempt.submitted', {
+            userId: uuid(USER_ID),
+            courseId: uuid(COURSE_ID),
+          }),
+        ),
+      )
+      .executeTest(async (message) => {
+        await ingest(message as never);
+        const [row] = await admin<{ attempts: number }[]>`
+          select sum(attempts_submitted)::int as attempts from analytics.daily_activity
+          where tenant_id = ${TENANT_ID} and course_id = ${COURSE_ID} and user_id = ${USER_ID}`;
+        assert.equal(row?.attempts, 1);
+      });
+  });
+
+  test('grade_posted: the quiz grade of a student, in points of the points possible', async () => {
+    await fromAssessment.pact
+      .addAsynchronousInteraction()
+      .expectsToReceive('a grade_posted event for an auto-graded quiz', (b) =>
+        b.withJSONContent(
+          envelope('6f7a8b9c-0d1e-4f2a-9b3c-5d6e7f8a9b0c', 'assessment.grading.grade_posted', {
+            userId: uuid(USER_ID),
+            courseId: uuid(COURSE_ID),
+            quizId: uuid(QUIZ_ID),
+            score: number(7),
+            pointsPossible: number(9),
+          }),
+        ),
+      )
+      .executeTest(async (message) => {
+        await ingest(message as never);
+        const [row] = await admin<{ score: number; points_possible: number }[]>`
+          select score, points_possible from analytics.grades
+          where tenant_id = ${TENANT_ID} and course_id = ${COURSE_ID} and quiz_id = ${QUIZ_ID}
+            and user_id = ${USER_ID}`;
+        assert.deepEqual(row, { score: 7, points_possible: 9 });
       });
   });
 });

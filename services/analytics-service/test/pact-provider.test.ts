@@ -16,6 +16,6 @@ after(() => provider.close());
 
 test('analytics-service keeps every HTTP pact its consumers committed', async () => {
   const verified = await verifyPacts('http', { ...provider.verification, providerBaseUrl: provider.baseUrl });
-  for (const consumer of ['edge-analytics', 'web-app'])
+  for (const consumer of ['admin-portal', 'edge-analytics', 'web-app'])
     assert.ok(verified.includes(consumer), `verified: ${verified.join(', ')}`);
 });

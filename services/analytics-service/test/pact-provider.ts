@@ -58,6 +58,24 @@ export async function startAnalyticsProvider(): Promise<AnalyticsProvider> {
           token = student.token;
           return { tenantId, userId: student.id, courseId };
         },
+        'a tenant admin of a tenant with activity in a course': async () => {
+          h.now = new Date();
+          const tenantId = await h.tenant();
+          const [student, admin] = [
+            await h.person(tenantId, ['student']),
+            await h.person(tenantId, ['tenant_admin']),
+          ];
+          const courseId = randomUUID();
+          await h.deliver(
+            h.enrolled(tenantId, student.id, courseId, 'student', new Date(h.now.getTime() - 3_600_000)),
+          );
+          const tracked = await h.call(student, 'POST', '/track', {
+            events: [track('heartbeat', new Date(h.now.getTime() - 15 * 60_000), { courseId, seconds: 300 })],
+          });
+          if (tracked.status !== 202) throw new Error(tracked.text);
+          token = admin.token;
+          return { tenantId };
+        },
       },
     },
     close: () => h.stop(),

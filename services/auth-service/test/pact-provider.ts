@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { processEndedSessions } from '@eduspry/common';
 import { gatewayPassThrough, type ProviderVerification } from '@eduspry/contracts/pact-testing';
-import { bearer, createWorld, type Harness, mailsTo, outboxEvents, startAuth, tokensFor } from './helpers.ts';
+import {
+  bearer,
+  createWorld,
+  type Harness,
+  mailsTo,
+  outboxEvents,
+  PASSWORD,
+  startAuth,
+  tokensFor,
+} from './helpers.ts';
 
 /**
  * auth-service as its pacts' provider: the real app on the test database, listening on a free
@@ -65,6 +74,29 @@ export async function startAuthProvider(): Promise<AuthProvider> {
           const world = await adminWorld();
           token = world.token;
           return { tenantId: world.tenant.id };
+        },
+        // The apps' sign-in: no caller token, the body carries who signs in.
+        'a student with a password': async () => {
+          const world = await createWorld(h.admin, 'pact');
+          token = undefined;
+          return { tenant: world.tenant.slug, email: world.student.email, password: PASSWORD };
+        },
+        'a signed-in student': async () => {
+          const world = await createWorld(h.admin, 'pact');
+          const student = await tokensFor(h.app, world.tenant.slug, world.student.email);
+          token = student.access_token;
+          return { refreshToken: student.refresh_token };
+        },
+        'a tenant admin with a password': async () => {
+          const world = await createWorld(h.admin, 'pact');
+          token = undefined;
+          return { tenant: world.tenant.slug, email: world.adminUser.email, password: PASSWORD };
+        },
+        'a signed-in tenant admin': async () => {
+          const world = await createWorld(h.admin, 'pact');
+          const admin = await tokensFor(h.app, world.tenant.slug, world.adminUser.email);
+          token = admin.access_token;
+          return { refreshToken: admin.refresh_token };
         },
         'a session that ended': async () => {
           processEndedSessions.add(randomUUID(), Date.now() + 10 * 60_000);

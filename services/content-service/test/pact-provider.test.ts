@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { verifyPacts } from '@eduspry/contracts/pact-testing';
+import { gatewayPassThrough, verifyPacts } from '@eduspry/contracts/pact-testing';
 import { courseWithItems, type Harness, harness, PDF } from './helpers.ts';
 
 let h: Harness;
@@ -27,10 +27,11 @@ test('content-service keeps every HTTP pact its consumers committed', async () =
   const verified = await verifyPacts('http', {
     provider: 'content-service',
     providerBaseUrl: baseUrl,
-    requestFilter: (request, _response, next) => {
+    // The admin portal's pacts name the gateway's pass-through path; the edge function's the service's own.
+    requestFilter: gatewayPassThrough('content-service', (request, _response, next) => {
       if (token) request.headers.authorization = `Bearer ${token}`;
       next();
-    },
+    }),
     stateHandlers: {
       'a student enrolled in a course with an uploaded file': async () => {
         const { teacher, student, course, openItem } = await courseWithItems(h);
@@ -43,7 +44,19 @@ test('content-service keeps every HTTP pact its consumers committed', async () =
         token = student.token;
         return { courseId: course.id, itemId: openItem.id, fileId: uploaded.body.id };
       },
+      'a tenant admin of a tenant with an uploaded file': async () => {
+        const { tenant, teacher, course } = await courseWithItems(h);
+        const uploaded = await h.upload(teacher, `/courses/${course.id}/files`, {
+          name: 'handout.pdf',
+          bytes: PDF('pact'),
+          contentType: 'application/pdf',
+        });
+        if (uploaded.status !== 201) throw new Error(JSON.stringify(uploaded.body));
+        token = (await h.course.user(['tenant_admin'], tenant)).token;
+        return { tenantId: tenant.id };
+      },
     },
   });
-  assert.ok(verified.includes('edge-content-access'), `verified: ${verified.join(', ')}`);
+  for (const consumer of ['admin-portal', 'edge-content-access'])
+    assert.ok(verified.includes(consumer), `verified: ${verified.join(', ')}`);
 });

@@ -10,9 +10,9 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { adminDb, createTestTenant, serviceDb } from '@eduspry/common/testing';
-import { verifyPacts } from '@eduspry/contracts/pact-testing';
+import { gatewayPassThrough, verifyPacts } from '@eduspry/contracts/pact-testing';
 import { buildApp } from '../src/app.ts';
-import { capturingLogger, testAuth } from './helpers.ts';
+import { capturingLogger, logLine, testAuth } from './helpers.ts';
 
 const admin = adminDb();
 const sql = serviceDb('logging-service');
@@ -38,10 +38,11 @@ test('logging-service keeps every HTTP pact its consumers committed', async () =
   const verified = await verifyPacts('http', {
     provider: 'logging-service',
     providerBaseUrl: baseUrl,
-    requestFilter: (request, _response, next) => {
+    // The admin portal's pacts name the gateway's pass-through path; the edge function's the service's own.
+    requestFilter: gatewayPassThrough('logging-service', (request, _response, next) => {
       if (token) request.headers.authorization = `Bearer ${token}`;
       next();
-    },
+    }),
     stateHandlers: {
       'a student of a tenant': async () => {
         const tenant = await createTestTenant(admin);
@@ -49,7 +50,20 @@ test('logging-service keeps every HTTP pact its consumers committed', async () =
         token = await auth.tokenFor(tenant.id, ['student'], userId);
         return { tenantId: tenant.id, userId };
       },
+      'a tenant admin of a tenant with log lines': async () => {
+        const tenant = await createTestTenant(admin);
+        token = await auth.tokenFor(tenant.id, ['tenant_admin']);
+        const stored = await app.inject({
+          method: 'POST',
+          url: '/logs/batch',
+          headers: { authorization: `Bearer ${token}` },
+          payload: { lines: [logLine({ tenantId: tenant.id, message: 'course published' })] },
+        });
+        if (stored.statusCode >= 300) throw new Error(stored.body);
+        return { tenantId: tenant.id };
+      },
     },
   });
-  assert.ok(verified.includes('edge-log-events'), `verified: ${verified.join(', ')}`);
+  for (const consumer of ['admin-portal', 'edge-log-events'])
+    assert.ok(verified.includes(consumer), `verified: ${verified.join(', ')}`);
 });

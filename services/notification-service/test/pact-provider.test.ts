@@ -17,7 +17,9 @@ let baseUrl = '';
 let token: string | undefined;
 
 before(async () => {
-  h = await harness();
+  // The webhook endpoint of a provider state: a loopback address, allowed as in webhooks.test.ts
+  // (no dispatcher runs here, so nothing is ever sent to it).
+  h = await harness({ WEBHOOK_ALLOW_PRIVATE: '127.0.0.1:9' });
   await h.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
 });
@@ -40,8 +42,20 @@ test('notification-service keeps every HTTP pact its consumers committed', async
         const inbox = await h.call(student, 'GET', '/notifications');
         return { userId: student.id, notificationId: inbox.body.items[0].id };
       },
+      'a tenant admin of a tenant with a webhook endpoint': async () => {
+        const tenant = await h.newTenant();
+        const admin = await h.user(['tenant_admin'], tenant);
+        const created = await h.call(admin, 'POST', '/webhooks/endpoints', {
+          url: 'http://127.0.0.1:9/eduspry',
+          description: 'SIS sync',
+          eventTypes: ['course.*'],
+        });
+        if (created.status !== 201) throw new Error(JSON.stringify(created.body));
+        token = admin.token;
+        return { tenantId: tenant.id };
+      },
     },
   });
-  for (const consumer of ['edge-notification', 'web-app'])
+  for (const consumer of ['admin-portal', 'edge-notification', 'web-app'])
     assert.ok(verified.includes(consumer), `verified: ${verified.join(', ')}`);
 });
