@@ -4,7 +4,8 @@
  * gateway's `/api/<service>/` pass-through: its real lib code (lib/gateway.ts `api`, lib/audit.ts,
  * lib/logs.ts, the sign-in and sign-out actions, the refreshing proxy.ts) with the paths its pages use, against Pact's mock server standing where the gateway
  * is. Each provider is the upstream (auth, logging, notification, content and analytics services),
- * for the reason given in apps/web-app/test/pact-gateway.test.ts. Every mock server takes the one
+ * for the reason given in apps/web-app/test/pact-gateway.test.ts; the platform health page reads
+ * a route of the gateway's own, so there the gateway is the provider. Every mock server takes the one
  * port the portal was told at import; the describe blocks run one after another.
  */
 import assert from 'node:assert/strict';
@@ -33,6 +34,9 @@ const load = (path: string) => import(new URL(path, import.meta.url).href);
 const { api, query } = (await load('../lib/gateway.ts')) as {
   api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer<T>>;
   query(params: Record<string, string | number | undefined | null>): string;
+};
+const { gateway } = (await load('../lib/gateway.ts')) as {
+  gateway<T>(method: 'GET', path: string): Promise<Answer<T>>;
 };
 const { signIn, signOut } = (await load('../lib/actions.ts')) as {
   signIn(form: FormData): Promise<void>;
@@ -371,6 +375,37 @@ describe('admin-portal → analytics-service (through the gateway)', () => {
         const answer = await api<{ totals: { users: number } }>('GET', 'analytics-service/reports/tenant');
         assert.equal(answer.ok, true);
         if (answer.ok) assert.equal(answer.data.totals.users, 2);
+      });
+  });
+});
+
+describe('admin-portal → api-gateway', () => {
+  const { pact, settle } = consumerPact('admin-portal', 'api-gateway', undefined, { port });
+  after(() => settle());
+
+  test('the platform health page: every service’s readiness', async () => {
+    await pact
+      .addInteraction()
+      .given('a super admin of a running platform')
+      .uponReceiving('a request for the platform health')
+      .withRequest('GET', '/platform/health', (b) => b.headers(authorized))
+      .willRespondWith(200, (b) =>
+        b.jsonBody({
+          checkedAt: TIME,
+          ready: boolean(false),
+          // A service's bus is an object or null (no bus): left to the OpenAPI breaking gate.
+          services: eachLike({
+            service: string('auth-service'),
+            ready: boolean(true),
+            checks: like({}),
+            latencyMs: integer(3),
+          }),
+        }),
+      )
+      .executeTest(async () => {
+        const answer = await gateway<{ services: { service: string }[] }>('GET', '/platform/health');
+        assert.equal(answer.ok, true);
+        if (answer.ok) assert.equal(answer.data.services[0]?.service, 'auth-service');
       });
   });
 });
