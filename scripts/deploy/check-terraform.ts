@@ -77,16 +77,17 @@ for (const kind of ['variable', 'output']) {
     (cloud) => [cloud, [...blocks(join(modules, cloud), kind).keys()].sort()] as const,
   );
   const [first, ...rest] = names;
-  check(
-    `the four cloud modules declare the same ${kind}s (${first![1].length})`,
-    rest
+  check(`the four cloud modules declare the same ${kind}s (${first![1].length})`, [
+    // None at all is no interface: a file that failed to load (a symlink checked out as text) looks the same.
+    ...(first![1].length === 0 ? [`${first![0]} declares no ${kind} at all`] : []),
+    ...rest
       .filter(([, list]) => list.join() !== first![1].join())
       .map(([cloud, list]) => {
         const only = list.filter((n) => !first![1].includes(n));
         const lacks = first![1].filter((n) => !list.includes(n));
         return `${cloud} vs ${first![0]}: ${only.length ? `only in ${cloud}: ${only.join(', ')}` : ''}${lacks.length ? ` missing: ${lacks.join(', ')}` : ''}`;
       }),
-  );
+  ]);
 }
 
 // What modules/eduspry consumes must be what every cloud module produces.
