@@ -9,6 +9,7 @@ import { enrollmentRoutes } from './routes/enrollments.ts';
 import { itemRoutes } from './routes/items.ts';
 import { moduleRoutes } from './routes/modules.ts';
 import { progressRoutes } from './routes/progress.ts';
+import { rosterImportRoutes } from './routes/roster-imports.ts';
 import { sectionRoutes } from './routes/sections.ts';
 
 export interface CourseDeps {
@@ -44,6 +45,7 @@ export async function buildApp({
     await api.register(itemRoutes, deps);
     await api.register(enrollmentRoutes, deps);
     await api.register(progressRoutes, deps);
+    await api.register(rosterImportRoutes, deps);
     if (eventBus)
       await api.register(busAdminRoutes, { bus: eventBus, schema: 'course', service: 'course-service' });
   });

@@ -7,6 +7,8 @@ export const problems = defineProblems({
   ...BUS_ADMIN_PROBLEMS,
   ...COURSE_ACCESS_PROBLEMS,
   'invalid-roster': { status: 422, title: 'Invalid roster' },
+  'invalid-roster-file': { status: 400, title: 'Not a OneRoster file' },
+  'roster-changed': { status: 409, title: 'The enrolments changed since the dry run' },
   'unknown-user': { status: 422, title: 'Unknown user' },
   'user-deactivated': { status: 422, title: 'User deactivated' },
 });

@@ -2518,6 +2518,397 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/roster-imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Dry run of OneRoster 1.1 enrolments: what would be enrolled, changed and dropped
+     * @description Body: the text of the export's users.csv, classes.csv and enrollments.csv (UTF-8). Each enrolment's class is the course whose code is the class's classCode; its user is the account with the user's email (apply the users import first). Roles student, teacher, aide → ta, guardian/parent → observer. Bad rows are listed with their file, line and reason; files that cannot be OneRoster CSVs are 400 `invalid-roster-file`. Nothing changes: apply with `POST /roster-imports/{importId}/apply`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            classes: string;
+            enrollments: string;
+            users: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              appliedAt: string | null;
+              changes: {
+                before: {
+                  role: 'student' | 'teacher' | 'ta' | 'observer';
+                  status: 'active' | 'waitlisted' | 'dropped';
+                };
+                courseCode: string;
+                /** Format: uuid */
+                courseId: string;
+                email: string;
+                line: number;
+                role: 'student' | 'teacher' | 'ta' | 'observer';
+                sourcedId: string;
+                /** Format: uuid */
+                userId: string;
+              }[];
+              counts: {
+                changes: number;
+                enrols: number;
+                errors: number;
+                removals: number;
+                unchanged: number;
+              };
+              createdAt: string;
+              enrols: {
+                courseCode: string;
+                /** Format: uuid */
+                courseId: string;
+                email: string;
+                line: number;
+                role: 'student' | 'teacher' | 'ta' | 'observer';
+                sourcedId: string;
+                /** Format: uuid */
+                userId: string;
+              }[];
+              errors: {
+                file: string;
+                line: number;
+                reason: string;
+              }[];
+              hash: string;
+              /** Format: uuid */
+              id: string;
+              removals: {
+                courseCode: string;
+                /** Format: uuid */
+                courseId: string;
+                email: string;
+                line: number;
+                role: 'student' | 'teacher' | 'ta' | 'observer';
+                sourcedId: string;
+                /** Format: uuid */
+                userId: string;
+              }[];
+              result: {
+                changed: number;
+                enrolled: number;
+                removalsSkipped: number;
+                removed: number;
+                waitlisted: number;
+              } | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/roster-imports/{importId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An enrolment dry run's counts and one page of one of its lists */
+    get: {
+      parameters: {
+        query: {
+          limit: number;
+          list?: 'enrols' | 'changes' | 'removals' | 'errors';
+          offset: number;
+        };
+        header?: never;
+        path: {
+          importId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              appliedAt: string | null;
+              counts: {
+                changes: number;
+                enrols: number;
+                errors: number;
+                removals: number;
+                unchanged: number;
+              };
+              createdAt: string;
+              hash: string;
+              /** Format: uuid */
+              id: string;
+              items: (
+                | {
+                    before: {
+                      role: 'student' | 'teacher' | 'ta' | 'observer';
+                      status: 'active' | 'waitlisted' | 'dropped';
+                    };
+                    courseCode: string;
+                    /** Format: uuid */
+                    courseId: string;
+                    email: string;
+                    line: number;
+                    role: 'student' | 'teacher' | 'ta' | 'observer';
+                    sourcedId: string;
+                    /** Format: uuid */
+                    userId: string;
+                  }
+                | {
+                    courseCode: string;
+                    /** Format: uuid */
+                    courseId: string;
+                    email: string;
+                    line: number;
+                    role: 'student' | 'teacher' | 'ta' | 'observer';
+                    sourcedId: string;
+                    /** Format: uuid */
+                    userId: string;
+                  }
+                | {
+                    file: string;
+                    line: number;
+                    reason: string;
+                  }
+              )[];
+              list: 'enrols' | 'changes' | 'removals' | 'errors';
+              result: {
+                changed: number;
+                enrolled: number;
+                removalsSkipped: number;
+                removed: number;
+                waitlisted: number;
+              } | null;
+              total: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/roster-imports/{importId}/apply': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Apply an enrolment dry run exactly as it was shown
+     * @description `hash` is the dry run's. The plan is computed again and must be the same (409 `roster-changed` otherwise). Enrolments and role changes apply (a student of a full course is waitlisted); drops of `tobedeleted` rows only with `remove: true`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          importId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            hash: string;
+            remove: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              appliedAt: string | null;
+              counts: {
+                changes: number;
+                enrols: number;
+                errors: number;
+                removals: number;
+                unchanged: number;
+              };
+              createdAt: string;
+              hash: string;
+              /** Format: uuid */
+              id: string;
+              result: {
+                changed: number;
+                enrolled: number;
+                removalsSkipped: number;
+                removed: number;
+                waitlisted: number;
+              } | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -13,6 +13,7 @@ export type Permission =
   | 'course:create'
   | 'course:choose-orientation'
   | 'roster:import'
+  | 'roster:sync'
   /** About one course: the caller must see it first (else 404, so hidden and foreign look alike). */
   | 'course:read'
   | 'course:manage'
@@ -22,7 +23,7 @@ export type Permission =
   | 'course:read-member-enrollment'
   | 'course:check-member-access';
 
-type TenantPermission = 'course:create' | 'course:choose-orientation' | 'roster:import';
+type TenantPermission = 'course:create' | 'course:choose-orientation' | 'roster:import' | 'roster:sync';
 type CoursePermission = Exclude<Permission, TenantPermission>;
 
 /** The caller's own enrolment in a course, from the course row: the one place memberships are built. */
@@ -34,6 +35,7 @@ const denials: Record<Permission, (course?: CourseRow) => string> = {
   'course:create': () => 'Only instructors and tenant admins create courses',
   'course:choose-orientation': () => 'Only tenant admins choose the orientation course',
   'roster:import': () => 'Only instructors and tenant admins enrol in bulk',
+  'roster:sync': () => "Only tenant admins import the district's OneRoster enrolments",
   'course:read': () => 'You may not see this course',
   'course:manage': (course) => `Only the course's instructors and tenant admins may change ${course?.code}`,
   'course:add-teacher': () => 'Only teachers and tenant admins add teachers',
@@ -50,6 +52,7 @@ export function may(claims: TenantClaims, permission: Permission, course?: Cours
     case 'roster:import':
       return mayTeach(claims);
     case 'course:choose-orientation':
+    case 'roster:sync':
       return isTenantAdminOf(claims);
     case 'course:read':
       return !!course;

@@ -96,7 +96,7 @@ export async function enrollUser(
  * Drops an enrolment (or a waitlist place). A freed student seat goes to the student who
  * has waited longest, who is enrolled in the same transaction.
  */
-async function dropEnrollment(
+export async function dropEnrollment(
   tx: Tx,
   events: CourseEvents,
   request: { courseId: string; userId: string },
