@@ -320,6 +320,7 @@ test('every page answers its first visit to a freshly started next start in unde
         await visit('/webhooks', /Webhooks/);
         await visit(`/webhooks/${endpointId}`, /Webhook endpoint/);
         await visit('/roster', /Roster import/);
+        await visit('/roster/enrollments', /Enrolment import/);
         return timings;
       } finally {
         await ctx.close();

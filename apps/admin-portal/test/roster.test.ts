@@ -3,7 +3,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestTenant } from '@eduspry/common/testing';
-import { admin, context, portalPerFile, shot, signIn, skip, tenant, user } from './helpers.ts';
+import {
+  admin,
+  context,
+  platform,
+  portalPerFile,
+  shot,
+  signIn,
+  skip,
+  tenant,
+  token,
+  user,
+} from './helpers.ts';
 
 portalPerFile();
 
@@ -125,4 +136,94 @@ test('the roster page in Spanish, and another district cannot open this district
   assert.equal(await page2.getByRole('button', { name: 'Apply these changes' }).count(), 0);
   await shot(page2, 'roster-7-other-district');
   await ctx2.close();
+});
+
+test('then the enrolments: previewed with bad rows by file and line, applied exactly as shown', {
+  skip,
+}, async () => {
+  const district = await createTestTenant(admin, 'admin-enrol');
+  const rosa = await user(district, ['tenant_admin'], 'Rosa Enrol');
+  const teacher = await user(district, ['instructor'], 'Tom Teacher');
+  const code = `PHY-${Math.random().toString(36).slice(2, 6)}`;
+  const course = await fetch(`${platform.gatewayUrl}/api/course-service/courses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await token(teacher)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ code, title: 'Physics' }),
+  });
+  assert.equal(course.status, 201);
+  const courseId = ((await course.json()) as { id: string }).id;
+  const kids = [1, 2].map((i) => `k${i},active,true,student,Kid,No${i},kid${i}-${district.slug}@roster.test`);
+  const usersCsv = csv(kids);
+
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await signIn(page, rosa, 'enrol-0');
+  await page.goto(new URL('/roster', page.url()).href);
+  await page.getByLabel('users.csv file').setInputFiles(usersCsv);
+  await page.getByRole('button', { name: 'Preview changes' }).click();
+  await page.getByRole('button', { name: 'Apply these changes' }).click();
+  await page.getByText('The import was applied.').waitFor();
+  // The new accounts reach course-service's directory through their user_registered events.
+  for (let tries = 0; ; tries++) {
+    const [row] = await admin<{ n: number }[]>`
+      select count(*)::int as n from course.users where tenant_id = ${district.id} and email like 'kid%'`;
+    if (row!.n === 2) break;
+    assert.ok(tries < 100, 'the users import reached course-service within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  await page.getByRole('link', { name: '2. Enrolments' }).click();
+  await page.getByRole('heading', { name: 'Enrolment import', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Preview enrolments' }).click();
+  await page.getByText('Choose this file.').first().waitFor();
+  assert.equal(await page.getByText('Choose this file.').count(), 3);
+  assert.equal(await page.getByLabel('classes.csv file').getAttribute('aria-invalid'), 'true');
+  await shot(page, 'enrol-1-required');
+
+  const file = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  const classes = file('classes.csv', `sourcedId,title,classCode\nc1,Physics,${code}\nc2,Gone,NOPE\n`);
+  const enrollments = file(
+    'enrollments.csv',
+    'sourcedId,classSourcedId,userSourcedId,role\ne1,c1,k1,student\ne2,c1,k2,student\ne3,c2,k1,student\n',
+  );
+  await page.getByLabel('users.csv file').setInputFiles(usersCsv);
+  await page
+    .getByLabel('classes.csv file')
+    .setInputFiles(file('classes.csv', 'sourcedId,title\nc1,Physics\n'));
+  await page.getByLabel('enrollments.csv file').setInputFiles(enrollments);
+  await page.getByRole('button', { name: 'Preview enrolments' }).click();
+  await page.getByText('This is not the OneRoster file it should be').waitFor();
+  assert.equal(await page.getByLabel('classes.csv file').getAttribute('aria-invalid'), 'true');
+
+  await page.getByLabel('users.csv file').setInputFiles(usersCsv);
+  await page.getByLabel('classes.csv file').setInputFiles(classes);
+  await page.getByLabel('enrollments.csv file').setInputFiles(enrollments);
+  await page.getByRole('button', { name: 'Preview enrolments' }).click();
+  await page.getByRole('heading', { name: 'What this import would do' }).waitFor();
+  const count = async (label: string) =>
+    (await page.locator('.roster-counts div', { hasText: label }).locator('dd').textContent())?.trim();
+  assert.equal(await count('Enrolments to add'), '2');
+  assert.equal(await count('Rows with errors'), '1');
+  await page.getByRole('cell', { name: `kid2-${district.slug}@roster.test` }).waitFor();
+  await shot(page, 'enrol-2-plan');
+  await page.getByRole('link', { name: /^Rows with errors/ }).click();
+  await page.getByRole('cell', { name: /"NOPE" is not a course of this tenant/ }).waitFor();
+  const [before] = await admin<{ n: number }[]>`
+    select count(*)::int as n from course.enrollments where course_id = ${courseId} and role = 'student'`;
+  assert.equal(before!.n, 0, 'a dry run enrols nobody');
+
+  await page.getByRole('button', { name: 'Apply these enrolments' }).click();
+  await page.getByText('The enrolments were applied.').waitFor();
+  await page
+    .getByText('Enrolled 2, waitlisted 0, changed 0, dropped 0; 0 proposed drops were left as they were.')
+    .waitFor();
+  await shot(page, 'enrol-3-applied');
+  const enrolled = await admin<{ email: string }[]>`
+    select u.email from course.enrollments e join course.users u on u.tenant_id = e.tenant_id and u.user_id = e.user_id
+    where e.course_id = ${courseId} and e.role = 'student' and e.status = 'active' order by u.email`;
+  assert.deepEqual(
+    enrolled.map((row) => row.email),
+    [1, 2].map((i) => `kid${i}-${district.slug}@roster.test`),
+  );
+  await ctx.close();
 });

@@ -1,9 +1,19 @@
 import { Button, Card } from '@eduspry/ui-components';
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { Field, Notice } from '@/components/field';
 import { Notices } from '@/components/notices';
+import {
+  ROSTER_FILE_ERRORS,
+  ROSTER_PAGE,
+  RosterApply,
+  RosterCounts,
+  RosterLists,
+  RosterPager,
+  RosterTabs,
+  rosterHref,
+  rosterParams,
+} from '@/components/roster';
 import { decodeFieldErrors } from '@/lib/forms';
 import { api, query } from '@/lib/gateway';
 import { applyRoster, dryRunRoster } from '@/lib/roster-actions';
@@ -15,15 +25,6 @@ export async function generateMetadata(): Promise<Metadata> {
 
 const LISTS = ['creates', 'changes', 'removals', 'errors'] as const;
 type List = (typeof LISTS)[number];
-const PAGE = 50;
-/** The field error codes of lib/roster-actions.ts (the query string's `fe`) → their messages. */
-const FILE_ERRORS: Record<string, 'required' | 'tooBig' | 'encoding' | 'notRoster'> = {
-  required: 'required',
-  'too-big': 'tooBig',
-  encoding: 'encoding',
-  'not-roster': 'notRoster',
-};
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface UserState {
   displayName: string;
@@ -65,25 +66,24 @@ export default async function Roster({
   const format = await getFormatter();
   const fieldErrors = decodeFieldErrors(params.fe);
   const fileError = fieldErrors.users
-    ? t(`fieldErrors.${FILE_ERRORS[fieldErrors.users] ?? 'notRoster'}`)
+    ? t(`fieldErrors.${ROSTER_FILE_ERRORS[fieldErrors.users] ?? 'notRoster'}`)
     : undefined;
-  const importId = params.import && UUID.test(params.import) ? params.import : undefined;
-  const list = LISTS.find((l) => l === params.list) ?? 'creates';
-  const offset = Math.max(0, Math.min(100_000, Number.parseInt(params.offset ?? '0', 10) || 0));
+  const state = rosterParams(params, LISTS);
+  const { importId, list, offset } = state;
   const answer = importId
     ? await api<RosterImport>(
         'GET',
-        `auth-service/tenants/${who.tenantId}/roster-imports/${importId}${query({ list, limit: PAGE, offset })}`,
+        `auth-service/tenants/${who.tenantId}/roster-imports/${importId}${query({ list, limit: ROSTER_PAGE, offset })}`,
       )
     : undefined;
   const roster = answer?.ok ? answer.data : undefined;
-  const here = (changes: Record<string, string | number | undefined>) =>
-    `/roster${query({ import: importId, list, offset: offset || undefined, ...changes })}`;
+  const here = rosterHref('/roster', state);
   const roles = (names: string[] | undefined) =>
     (names ?? []).map((name) => (roleName.has(name) ? roleName(name) : name)).join(', ');
   return (
     <>
       <h1 className="page-title">{t('title')}</h1>
+      <RosterTabs current="users" />
       <Notices params={params} />
       <Card title={t('upload')}>
         <p>{t('uploadBody')}</p>
@@ -101,14 +101,7 @@ export default async function Roster({
                 at: format.dateTime(new Date(roster.createdAt), { dateStyle: 'medium', timeStyle: 'short' }),
               })}
             </p>
-            <dl className="roster-counts">
-              {(['creates', 'changes', 'removals', 'unchanged', 'errors'] as const).map((name) => (
-                <div key={name}>
-                  <dt>{t(`counts.${name}`)}</dt>
-                  <dd>{format.number(roster.counts[name])}</dd>
-                </div>
-              ))}
-            </dl>
+            <RosterCounts messages="roster" counts={roster.counts} />
             {roster.result ? (
               <Notice kind="success">
                 {t('result', {
@@ -119,34 +112,23 @@ export default async function Roster({
                 })}
               </Notice>
             ) : (
-              <form action={applyRoster}>
-                <input type="hidden" name="importId" value={roster.id} />
-                <input type="hidden" name="hash" value={roster.hash} />
-                {roster.counts.removals > 0 ? (
-                  <div className="ui-field roster-remove">
-                    <input type="checkbox" id="roster-remove" name="remove" value="yes" />
-                    <label htmlFor="roster-remove">
-                      {t('alsoRemove', { count: roster.counts.removals })}
-                    </label>
-                  </div>
-                ) : null}
-                <p>{t('applyBody')}</p>
-                <Button>{t('apply')}</Button>
-              </form>
+              <RosterApply
+                messages="roster"
+                action={applyRoster}
+                id={roster.id}
+                hash={roster.hash}
+                removals={roster.counts.removals}
+              />
             )}
           </Card>
           <Card title={t(`lists.${roster.list}`)}>
-            <nav aria-label={t('listsLabel')} className="filters">
-              {LISTS.map((name) => (
-                <Link
-                  key={name}
-                  href={here({ list: name, offset: undefined })}
-                  aria-current={name === roster.list ? 'page' : undefined}
-                >
-                  {t(`lists.${name}`)} ({format.number(roster.counts[name])})
-                </Link>
-              ))}
-            </nav>
+            <RosterLists
+              messages="roster"
+              lists={LISTS}
+              current={roster.list}
+              counts={roster.counts}
+              href={(name) => here({ list: name, offset: undefined })}
+            />
             {roster.items.length === 0 ? (
               <p>{t('empty')}</p>
             ) : (
@@ -211,25 +193,7 @@ export default async function Roster({
                 </tbody>
               </table>
             )}
-            {roster.total > PAGE ? (
-              <nav aria-label={t('pages')} className="pager">
-                {offset > 0 ? (
-                  <Link href={here({ offset: Math.max(0, offset - PAGE) || undefined })}>
-                    {t('previous')}
-                  </Link>
-                ) : null}
-                <span>
-                  {t('showing', {
-                    from: format.number(offset + 1),
-                    to: format.number(Math.min(offset + PAGE, roster.total)),
-                    total: format.number(roster.total),
-                  })}
-                </span>
-                {offset + PAGE < roster.total ? (
-                  <Link href={here({ offset: offset + PAGE })}>{t('next')}</Link>
-                ) : null}
-              </nav>
-            ) : null}
+            <RosterPager total={roster.total} offset={offset} href={(to) => here({ offset: to })} />
           </Card>
         </>
       ) : null}
