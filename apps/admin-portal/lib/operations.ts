@@ -3,7 +3,7 @@
 // storage. Each validates on the server, answers bad input next to the field, and calls the
 // service through the gateway as the signed-in admin (which authorises it again).
 import { revalidatePath } from 'next/cache';
-import { cleanText, type FieldErrors } from './forms';
+import { cleanText, type FieldErrors, UUID } from './forms';
 import { api } from './gateway';
 import {
   CATEGORIES,
@@ -103,6 +103,10 @@ export async function saveStorage(form: FormData): Promise<void> {
   const who = await requireAdmin('/storage');
   const rawMax = cleanText(form.get('maxFileMb'));
   const rawQuota = cleanText(form.get('quotaMb'));
+  // Another district's storage is the super admin's only (content-service refuses it from anyone else).
+  const rawTenant = cleanText(form.get('tenantId'));
+  const tenantId = who.superAdmin && UUID.test(rawTenant) ? rawTenant : who.tenantId;
+  const page = tenantId === who.tenantId ? '/storage' : `/storage?tenant=${tenantId}`;
   const errors: FieldErrors = {};
   const change: { maxFileBytes?: number; quotaBytes?: number } = {};
   const max = mebibytes(rawMax, { allowZero: false });
@@ -117,12 +121,12 @@ export async function saveStorage(form: FormData): Promise<void> {
     else change.quotaBytes = quota;
   }
   const values = { maxFileMb: rawMax.slice(0, 20), quotaMb: rawQuota.slice(0, 20) };
-  if (Object.keys(errors).length) invalid('/storage', errors, values);
-  const answer = await api('PATCH', 'content-service/storage', change);
+  if (Object.keys(errors).length) invalid(page, errors, values);
+  const answer = await api('PATCH', `content-service/tenants/${tenantId}/storage`, change);
   if (!answer.ok) {
-    if (answer.status === 400) invalid('/storage', { maxFileMb: 'size' }, values);
-    back('/storage', { error: problemKey(answer.problem) });
+    if (answer.status === 400) invalid(page, { maxFileMb: 'size' }, values);
+    back(page, { error: problemKey(answer.problem) });
   }
   revalidatePath('/storage');
-  back('/storage', { notice: 'storage.saved' });
+  back(page, { notice: 'storage.saved' });
 }

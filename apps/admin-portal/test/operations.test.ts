@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
+import { createTestTenant } from '@eduspry/common/testing';
 import type { Page } from 'playwright-core';
 import {
   admin,
@@ -239,6 +240,23 @@ test('a tenant admin sees storage usage and sets the file size limit; only the s
   await spanish.getByLabel('Cuota (MiB)').fill('2048');
   await spanish.getByRole('button', { name: 'Guardar límites' }).click();
   await spanish.getByText('Límites de almacenamiento guardados.').waitFor();
+
+  // Another district's quota, from its row on the tenants page (by slug: this one sorts first).
+  const district = await createTestTenant(admin, 'aa-quota');
+  await spanish.goto(`${platform.adminUrl}/tenants`);
+  const link = spanish.getByRole('link', { name: `Almacenamiento ${district.slug}` });
+  assert.equal(await link.getAttribute('href'), `/storage?tenant=${district.id}`);
+  await spanish.goto(`${platform.adminUrl}/storage?tenant=${district.id}`);
+  await spanish.getByText(`El almacenamiento de Test tenant ${district.slug}.`).waitFor();
+  await spanish.getByLabel('Cuota (MiB)').fill('3072');
+  await spanish.getByRole('button', { name: 'Guardar límites' }).click();
+  await spanish.getByText('Límites de almacenamiento guardados.').waitFor();
+  await shot(spanish, '11-storage-other-district-es');
+  const quotas = await admin<{ tenant_id: string; quota_bytes: string }[]>`
+    select tenant_id, quota_bytes from content.tenant_storage where tenant_id in (${district.id}, ${tenant.id})`;
+  const quotaOf = new Map(quotas.map((row) => [row.tenant_id, Number(row.quota_bytes)]));
+  assert.equal(quotaOf.get(district.id), 3072 * 1024 * 1024);
+  assert.equal(quotaOf.get(tenant.id), 2048 * 1024 * 1024, "the super admin's own district kept its quota");
   await es.close();
 });
 

@@ -329,7 +329,14 @@ describe('admin-portal → content-service (through the gateway)', () => {
       .addInteraction()
       .given('a tenant admin of a tenant with an uploaded file')
       .uponReceiving('a request for the tenant’s storage settings through the gateway')
-      .withRequest('GET', '/api/content-service/storage', (b) => b.headers(authorized))
+      .withRequest(
+        'GET',
+        fromProviderState(
+          '/api/content-service/tenants/${tenantId}/storage',
+          `/api/content-service/tenants/${TENANT_ID}/storage`,
+        ),
+        (b) => b.headers(authorized),
+      )
       .willRespondWith(200, (b) =>
         b.jsonBody({
           quotaBytes: integer(10_737_418_240),
@@ -339,7 +346,10 @@ describe('admin-portal → content-service (through the gateway)', () => {
         }),
       )
       .executeTest(async () => {
-        const answer = await api<{ usedBytes: number }>('GET', 'content-service/storage');
+        const answer = await api<{ usedBytes: number }>(
+          'GET',
+          `content-service/tenants/${TENANT_ID}/storage`,
+        );
         assert.equal(answer.ok, true);
         if (answer.ok) assert.equal(answer.data.usedBytes, 2048);
       });

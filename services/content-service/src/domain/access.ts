@@ -1,4 +1,4 @@
-import { isTenantAdminOf } from '@eduspry/contracts/roles';
+import { isSuperAdmin, isTenantAdminOf } from '@eduspry/contracts/roles';
 import { problems } from '../problems.ts';
 import type { Caller, ContentContext } from './context.ts';
 import { readVerdict } from './rules.ts';
@@ -17,11 +17,13 @@ export async function requireAccess(
   ctx: ContentContext,
   caller: Caller,
   permission: Permission,
-  target: { courseId?: string; itemId?: string | null } = {},
+  target: { courseId?: string; itemId?: string | null; tenantId?: string } = {},
 ): Promise<void> {
   if (permission === 'storage:administer') {
     if (!isTenantAdminOf(caller.claims))
       throw problems.create('forbidden', "Only the tenant's admin manages storage");
+    if (target.tenantId !== caller.claims.app_metadata.tenant_id && !isSuperAdmin(caller.claims))
+      throw problems.create('forbidden', "Only a super_admin manages another district's storage");
     return;
   }
   const courseId = target.courseId!;

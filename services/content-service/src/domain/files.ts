@@ -211,23 +211,29 @@ export async function openBytes(
   }
 }
 
-export async function storageSettings(ctx: ContentContext, caller: Caller): Promise<TenantStorage> {
-  await requireAccess(ctx, caller, 'storage:administer');
-  return withTenant(ctx.sql, caller.claims, (tx) =>
-    tenantStorage(tx, caller.claims.app_metadata.tenant_id, ctx.defaults),
-  );
+/**
+ * A district's storage: the caller's own tenant, or (`tenantId`, the super_admin only) any tenant's,
+ * for the platform's tenants page.
+ */
+export async function storageSettings(
+  ctx: ContentContext,
+  caller: Caller,
+  tenantId = caller.claims.app_metadata.tenant_id,
+): Promise<TenantStorage> {
+  await requireAccess(ctx, caller, 'storage:administer', { tenantId });
+  return withTenant(ctx.sql, caller.claims, (tx) => tenantStorage(tx, tenantId, ctx.defaults));
 }
 
 export async function changeStorageSettings(
   ctx: ContentContext,
   caller: Caller,
   fields: Partial<Pick<TenantStorage, 'quotaBytes' | 'maxFileBytes' | 'allowedMediaTypes'>>,
+  tenantId = caller.claims.app_metadata.tenant_id,
 ): Promise<TenantStorage> {
-  await requireAccess(ctx, caller, 'storage:administer');
+  await requireAccess(ctx, caller, 'storage:administer', { tenantId });
   // A district's admin tunes its limits; only the platform grants it more space.
   if (fields.quotaBytes !== undefined && !isSuperAdmin(caller.claims))
     throw problems.create('forbidden', 'Only a super_admin changes a storage quota');
-  const tenantId = caller.claims.app_metadata.tenant_id;
   return withTenant(ctx.sql, caller.claims, async (tx) => {
     await tenantStorage(tx, tenantId, ctx.defaults);
     return updateTenantStorage(tx, tenantId, fields);

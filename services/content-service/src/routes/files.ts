@@ -219,4 +219,33 @@ export async function fileRoutes(app: ServiceApp, { ctx }: { ctx: ContentContext
     },
     async (request) => changeStorageSettings(ctx, await callerOf(request), request.body),
   );
+
+  const TenantParams = Type.Object({ tenantId: Type.String({ format: 'uuid' }) });
+  app.get(
+    '/tenants/:tenantId/storage',
+    {
+      schema: {
+        summary: "A district's storage settings: its own tenant admin, or the super_admin for any tenant",
+        security,
+        params: TenantParams,
+        response: { 200: StorageSettings, ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => storageSettings(ctx, await callerOf(request), request.params.tenantId),
+  );
+
+  app.patch(
+    '/tenants/:tenantId/storage',
+    {
+      schema: {
+        summary: "Change a district's limits (its tenant admin) or quota (the super_admin, for any tenant)",
+        security,
+        params: TenantParams,
+        body: StorageChange,
+        response: { 200: StorageSettings, ...errors(400, 401, 403) },
+      },
+    },
+    async (request) =>
+      changeStorageSettings(ctx, await callerOf(request), request.body, request.params.tenantId),
+  );
 }

@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { Field, Notice } from '@/components/field';
 import { fieldMessages, Notices } from '@/components/notices';
-import { decodeFieldErrors } from '@/lib/forms';
+import { decodeFieldErrors, UUID } from '@/lib/forms';
 import { api } from '@/lib/gateway';
 import { saveStorage } from '@/lib/operations';
 import type { StorageSettings } from '@/lib/operations-shape';
@@ -16,7 +16,10 @@ export async function generateMetadata(): Promise<Metadata> {
 const MIB = 1024 * 1024;
 const mib = (bytes: number) => String(Math.round((bytes / MIB) * 100) / 100);
 
-/** content-service's quota and usage; the file size limit is the tenant admin's, the quota the super admin's. */
+/**
+ * content-service's quota and usage; the file size limit is the tenant admin's, the quota the
+ * super admin's, who reaches any district's from the tenants page (`?tenant=`).
+ */
 export default async function Storage({
   searchParams,
 }: {
@@ -27,7 +30,12 @@ export default async function Storage({
   const t = await getTranslations('storage');
   const format = await getFormatter();
   const fieldError = await fieldMessages(decodeFieldErrors(params.fe));
-  const answer = await api<StorageSettings>('GET', 'content-service/storage');
+  // Only the super admin looks at another district; a tenant admin always sees their own.
+  const tenantId = who.superAdmin && params.tenant && UUID.test(params.tenant) ? params.tenant : who.tenantId;
+  const [answer, district] = await Promise.all([
+    api<StorageSettings>('GET', `content-service/tenants/${tenantId}/storage`),
+    tenantId === who.tenantId ? undefined : api<{ name: string }>('GET', `auth-service/tenants/${tenantId}`),
+  ]);
   if (!answer.ok)
     return (
       <>
@@ -43,6 +51,7 @@ export default async function Storage({
     <>
       <h1 className="page-title">{t('title')}</h1>
       <Notices params={params} />
+      {district?.ok ? <p>{t('ofTenant', { name: district.data.name })}</p> : null}
       <Card title={t('usage')}>
         <p>{t('used', { used: size(usedBytes), quota: size(quotaBytes) })}</p>
         <progress className="usage" value={usedBytes} max={Math.max(quotaBytes, 1)} aria-label={t('usage')}>
@@ -54,6 +63,7 @@ export default async function Storage({
       </Card>
       <Card title={t('limits')}>
         <form action={saveStorage} noValidate>
+          <input type="hidden" name="tenantId" value={tenantId} />
           <div className="row">
             <Field
               label={t('maxFileLabel')}

@@ -112,6 +112,10 @@ export default async function Tenants({
                       {tEdit('edit')}
                       <span className="ui-visually-hidden"> {tenant.slug}</span>
                     </a>
+                    <a href={`/storage?tenant=${tenant.id}`}>
+                      {t('storage')}
+                      <span className="ui-visually-hidden"> {tenant.slug}</span>
+                    </a>
                     <form action={setTenantStatus} className="inline">
                       <input type="hidden" name="tenantId" value={tenant.id} />
                       <input
