@@ -11,8 +11,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { consumerPact, Matchers } from '@eduspry/contracts/pact-testing';
+import { appSessionPacts } from '../../../scripts/lib/app-auth-pacts.ts';
 import { freePort } from '../../../scripts/lib/database.ts';
-import { redirectedTo, stubNextServer } from '../../../scripts/lib/next-server-stub.ts';
+import { stubNextServer } from '../../../scripts/lib/next-server-stub.ts';
 
 const { uuid, regex, integer, number, boolean, fromProviderState, string, eachLike, email, like } = Matchers;
 const TOKEN = 'eyJ.admin-portal.test.token';
@@ -42,10 +43,7 @@ const { signIn, signOut } = (await load('../lib/actions.ts')) as {
   signIn(form: FormData): Promise<void>;
   signOut(): Promise<void>;
 };
-const { proxy } = (await load('../proxy.ts')) as {
-  proxy(request: import('next/server.js').NextRequest): Promise<import('next/server.js').NextResponse>;
-};
-const { NextRequest } = await import('next/server.js');
+const { proxy } = (await load('../proxy.ts')) as Pick<Parameters<typeof appSessionPacts>[0], 'proxy'>;
 const { searchLogs } = (await load('../lib/logs.ts')) as {
   searchLogs(filters: Record<string, string>): Promise<Answer<{ lines: { message: string }[] }>>;
 };
@@ -60,84 +58,20 @@ const { auditEvents } = (await load('../lib/audit.ts')) as {
 describe('admin-portal → auth-service (through the gateway)', () => {
   const { pact, settle } = consumerPact('admin-portal', 'auth-service', undefined, { port });
   after(() => settle());
-  const tokens = {
-    access_token: string('eyJ.new-access.token'),
-    refresh_token: string('new-refresh-token'),
-    expires_in: integer(900),
-  };
-
-  test('the sign-in form: a password grant of an administrator, the tokens kept in cookies', async () => {
-    await pact
-      .addInteraction()
-      .given('a tenant admin with a password')
-      .uponReceiving('a password sign-in of a tenant admin through the gateway')
-      .withRequest('POST', '/api/auth-service/token', (b) =>
-        b
-          .query({ grant_type: 'password' })
-          .headers({ 'content-type': 'application/json' })
-          .jsonBody({
-            tenant: fromProviderState('${tenant}', 'riverside'),
-            email: fromProviderState('${email}', 'admin@example.test'),
-            password: fromProviderState('${password}', 'a-long-password'),
-          }),
-      )
-      // The portal lets only administrators in: it reads the roles from the answer.
-      .willRespondWith(200, (b) => b.jsonBody({ ...tokens, user: { roles: eachLike('tenant_admin') } }))
-      .executeTest(async () => {
-        const form = new FormData();
-        form.set('tenant', 'riverside');
-        form.set('email', 'admin@example.test');
-        form.set('password', 'a-long-password');
-        next.cookies.clear();
-        assert.equal(redirectedTo(await signIn(form).catch((error) => error)), '/users');
-        assert.equal(next.cookies.get('eduspry_admin_at'), 'eyJ.new-access.token');
-        assert.equal(next.cookies.get('eduspry_admin_rt'), 'new-refresh-token');
-      });
-  });
-
-  test('the proxy: a refresh-token grant when the access cookie has gone', async () => {
-    await pact
-      .addInteraction()
-      .given('a signed-in tenant admin')
-      .uponReceiving('a refresh-token grant of a tenant admin through the gateway')
-      .withRequest('POST', '/api/auth-service/token', (b) =>
-        b
-          .query({ grant_type: 'refresh_token' })
-          .headers({ 'content-type': 'application/json' })
-          .jsonBody({ refresh_token: fromProviderState('${refreshToken}', 'old-refresh-token') }),
-      )
-      .willRespondWith(200, (b) => b.jsonBody(tokens))
-      .executeTest(async () => {
-        const response = await proxy(
-          new NextRequest('http://127.0.0.1:3001/users', {
-            headers: { cookie: 'eduspry_admin_rt=old-refresh-token' },
-          }),
-        );
-        assert.equal(response.cookies.get('eduspry_admin_at')?.value, 'eyJ.new-access.token');
-        assert.equal(response.cookies.get('eduspry_admin_rt')?.value, 'new-refresh-token');
-      });
-  });
-
-  test('signing out: the session ends at auth-service, then the cookies go', async () => {
-    await pact
-      .addInteraction()
-      .given('a signed-in tenant admin')
-      .uponReceiving('a sign-out of a tenant admin through the gateway')
-      .withRequest('POST', '/api/auth-service/logout', (b) =>
-        b.headers({ authorization: regex('^Bearer .+$', `Bearer ${TOKEN}`) }),
-      )
-      .willRespondWith(204)
-      .executeTest(async () => {
-        next.cookies.set('eduspry_admin_at', TOKEN);
-        next.cookies.set('eduspry_admin_rt', 'a-refresh-token');
-        assert.equal(
-          redirectedTo(await signOut().catch((error) => error)),
-          '/sign-in?notice=signIn.signedOut',
-        );
-        assert.equal(next.cookies.has('eduspry_admin_at'), false);
-        assert.equal(next.cookies.has('eduspry_admin_rt'), false);
-        next.cookies.set('eduspry_admin_at', TOKEN);
-      });
+  appSessionPacts({
+    pact,
+    who: 'tenant admin',
+    jar: next.cookies,
+    cookies: { access: 'eduspry_admin_at', refresh: 'eduspry_admin_rt' },
+    page: ':3001/users',
+    token: TOKEN,
+    signIn,
+    signOut,
+    proxy,
+    // The portal lets only administrators in: it reads the roles from the answer.
+    signInAnswer: { user: { roles: eachLike('tenant_admin') } },
+    afterSignIn: '/users',
+    afterSignOut: '/sign-in?notice=signIn.signedOut',
   });
 
   test('the users page: the tenant’s users, a page at a time', async () => {

@@ -13,8 +13,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { consumerPact, Matchers } from '@eduspry/contracts/pact-testing';
+import { appSessionPacts } from '../../../scripts/lib/app-auth-pacts.ts';
 import { freePort } from '../../../scripts/lib/database.ts';
-import { redirectedTo, stubNextServer } from '../../../scripts/lib/next-server-stub.ts';
+import { stubNextServer } from '../../../scripts/lib/next-server-stub.ts';
 
 const { uuid, regex, integer, fromProviderState, string, eachLike, number, nullValue, like } = Matchers;
 const TOKEN = 'eyJ.web-app.test.token';
@@ -48,10 +49,7 @@ const { signIn, signOut } = (await load('../lib/actions.ts')) as {
   signIn(form: FormData): Promise<void>;
   signOut(): Promise<void>;
 };
-const { proxy } = (await load('../proxy.ts')) as {
-  proxy(request: import('next/server.js').NextRequest): Promise<import('next/server.js').NextResponse>;
-};
-const { NextRequest } = await import('next/server.js');
+const { proxy } = (await load('../proxy.ts')) as Pick<Parameters<typeof appSessionPacts>[0], 'proxy'>;
 
 describe('web-app → analytics-service (through the gateway)', () => {
   const { pact, settle } = consumerPact('web-app', 'analytics-service', undefined, { port });
@@ -176,81 +174,17 @@ describe('web-app → notification-service (through the gateway)', () => {
 describe('web-app → auth-service (through the gateway)', () => {
   const { pact, settle } = consumerPact('web-app', 'auth-service', undefined, { port });
   after(() => settle());
-  const tokens = {
-    access_token: string('eyJ.new-access.token'),
-    refresh_token: string('new-refresh-token'),
-    expires_in: integer(900),
-  };
-
-  test('the sign-in form: a password grant, and the tokens kept in cookies', async () => {
-    await pact
-      .addInteraction()
-      .given('a student with a password')
-      .uponReceiving('a password sign-in through the gateway')
-      .withRequest('POST', '/api/auth-service/token', (b) =>
-        b
-          .query({ grant_type: 'password' })
-          .headers({ 'content-type': 'application/json' })
-          .jsonBody({
-            tenant: fromProviderState('${tenant}', 'riverside'),
-            email: fromProviderState('${email}', 'student@example.test'),
-            password: fromProviderState('${password}', 'a-long-password'),
-          }),
-      )
-      .willRespondWith(200, (b) => b.jsonBody(tokens))
-      .executeTest(async () => {
-        const form = new FormData();
-        for (const [name, value] of Object.entries({
-          tenant: 'riverside',
-          email: 'student@example.test',
-          password: 'a-long-password',
-        }))
-          form.set(name, value);
-        next.cookies.clear();
-        assert.equal(redirectedTo(await signIn(form).catch((error) => error)), '/dashboard');
-        assert.equal(next.cookies.get('eduspry_at'), 'eyJ.new-access.token');
-        assert.equal(next.cookies.get('eduspry_rt'), 'new-refresh-token');
-      });
-  });
-
-  test('the proxy: a refresh-token grant when the access cookie has gone', async () => {
-    await pact
-      .addInteraction()
-      .given('a signed-in student')
-      .uponReceiving('a refresh-token grant through the gateway')
-      .withRequest('POST', '/api/auth-service/token', (b) =>
-        b
-          .query({ grant_type: 'refresh_token' })
-          .headers({ 'content-type': 'application/json' })
-          .jsonBody({ refresh_token: fromProviderState('${refreshToken}', 'old-refresh-token') }),
-      )
-      .willRespondWith(200, (b) => b.jsonBody(tokens))
-      .executeTest(async () => {
-        const request = new NextRequest('http://127.0.0.1:3000/dashboard', {
-          headers: { cookie: 'eduspry_rt=old-refresh-token' },
-        });
-        const response = await proxy(request);
-        assert.equal(response.cookies.get('eduspry_at')?.value, 'eyJ.new-access.token');
-        assert.equal(response.cookies.get('eduspry_rt')?.value, 'new-refresh-token');
-      });
-  });
-
-  test('signing out: the session ends at auth-service, then the cookies go', async () => {
-    await pact
-      .addInteraction()
-      .given('a signed-in student')
-      .uponReceiving('a sign-out through the gateway')
-      .withRequest('POST', '/api/auth-service/logout', (b) =>
-        b.headers({ authorization: regex('^Bearer .+$', `Bearer ${TOKEN}`) }),
-      )
-      .willRespondWith(204)
-      .executeTest(async () => {
-        next.cookies.set('eduspry_at', TOKEN);
-        next.cookies.set('eduspry_rt', 'a-refresh-token');
-        assert.equal(redirectedTo(await signOut().catch((error) => error)), '/sign-in?signedOut=1');
-        assert.equal(next.cookies.has('eduspry_at'), false);
-        assert.equal(next.cookies.has('eduspry_rt'), false);
-        next.cookies.set('eduspry_at', TOKEN);
-      });
+  appSessionPacts({
+    pact,
+    who: 'student',
+    jar: next.cookies,
+    cookies: { access: 'eduspry_at', refresh: 'eduspry_rt' },
+    page: ':3000/dashboard',
+    token: TOKEN,
+    signIn,
+    signOut,
+    proxy,
+    afterSignIn: '/dashboard',
+    afterSignOut: '/sign-in?signedOut=1',
   });
 });
