@@ -1,6 +1,7 @@
 import { Button } from '@eduspry/ui-components';
 import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
+import type { ReactNode } from 'react';
 import { query } from '@/lib/gateway';
 
 /**
@@ -160,4 +161,43 @@ export function rosterHref(
 ) {
   return (changes: Record<string, string | number | undefined>) =>
     `${path}${query({ import: state.importId, list: state.list, offset: state.offset || undefined, ...changes })}`;
+}
+
+/** One page of a dry run's list: a row of cells per entry, under the list's column names. */
+export function RosterTable({
+  caption,
+  empty,
+  columns,
+  rows,
+}: {
+  caption: string;
+  empty: string;
+  columns: string[];
+  rows: { key: string; cells: ReactNode[] }[];
+}) {
+  if (rows.length === 0) return <p>{empty}</p>;
+  return (
+    <table>
+      <caption className="ui-visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((name) => (
+            <th key={name} scope="col">
+              {name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key}>
+            {row.cells.map((cell, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a row's cells are fixed columns
+              <td key={index}>{cell}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }

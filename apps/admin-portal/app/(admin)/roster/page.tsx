@@ -10,6 +10,7 @@ import {
   RosterCounts,
   RosterLists,
   RosterPager,
+  RosterTable,
   RosterTabs,
   rosterHref,
   rosterParams,
@@ -129,70 +130,41 @@ export default async function Roster({
               counts={roster.counts}
               href={(name) => here({ list: name, offset: undefined })}
             />
-            {roster.items.length === 0 ? (
-              <p>{t('empty')}</p>
-            ) : (
-              <table>
-                <caption className="ui-visually-hidden">{t(`lists.${roster.list}`)}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('columns.line')}</th>
-                    {roster.list === 'errors' ? (
-                      <>
-                        <th scope="col">{t('columns.file')}</th>
-                        <th scope="col">{t('columns.reason')}</th>
-                      </>
-                    ) : (
-                      <>
-                        <th scope="col">{t('columns.email')}</th>
-                        <th scope="col">{t('columns.name')}</th>
-                        <th scope="col">{t('columns.roles')}</th>
-                      </>
-                    )}
-                  </tr>
-                </thead>
-                <tbody>
-                  {roster.items.map((entry, index) => (
-                    <tr key={`${entry.line ?? 'x'}-${entry.email ?? index}`}>
-                      <td>{entry.line ?? t('notInFile')}</td>
-                      {roster.list === 'errors' ? (
-                        <>
-                          <td>{entry.file}</td>
-                          <td>{entry.reason}</td>
-                        </>
-                      ) : roster.list === 'changes' ? (
-                        <>
-                          <td>{entry.email}</td>
-                          <td>
-                            {entry.before?.displayName === entry.after?.displayName
+            <RosterTable
+              caption={t(`lists.${roster.list}`)}
+              empty={t('empty')}
+              columns={
+                roster.list === 'errors'
+                  ? [t('columns.line'), t('columns.file'), t('columns.reason')]
+                  : [t('columns.line'), t('columns.email'), t('columns.name'), t('columns.roles')]
+              }
+              rows={roster.items.map((entry, index) => ({
+                key: `${entry.line ?? 'x'}-${entry.email ?? index}`,
+                cells:
+                  roster.list === 'errors'
+                    ? [entry.line, entry.file, entry.reason]
+                    : roster.list === 'changes'
+                      ? [
+                          entry.line,
+                          entry.email,
+                          `${
+                            entry.before?.displayName === entry.after?.displayName
                               ? entry.after?.displayName
                               : t('fromTo', {
                                   from: entry.before?.displayName ?? '',
                                   to: entry.after?.displayName ?? '',
-                                })}
-                            {entry.before?.status !== entry.after?.status ? ` (${t('reactivated')})` : ''}
-                          </td>
-                          <td>
-                            {roles(entry.before?.roles) === roles(entry.after?.roles)
-                              ? roles(entry.after?.roles)
-                              : t('fromTo', {
-                                  from: roles(entry.before?.roles),
-                                  to: roles(entry.after?.roles),
-                                })}
-                          </td>
-                        </>
-                      ) : (
-                        <>
-                          <td>{entry.email}</td>
-                          <td>{entry.displayName}</td>
-                          <td>{roles(entry.roles)}</td>
-                        </>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+                                })
+                          }${entry.before?.status !== entry.after?.status ? ` (${t('reactivated')})` : ''}`,
+                          roles(entry.before?.roles) === roles(entry.after?.roles)
+                            ? roles(entry.after?.roles)
+                            : t('fromTo', {
+                                from: roles(entry.before?.roles),
+                                to: roles(entry.after?.roles),
+                              }),
+                        ]
+                      : [entry.line ?? t('notInFile'), entry.email, entry.displayName, roles(entry.roles)],
+              }))}
+            />
             <RosterPager total={roster.total} offset={offset} href={(to) => here({ offset: to })} />
           </Card>
         </>

@@ -10,6 +10,7 @@ import {
   RosterCounts,
   RosterLists,
   RosterPager,
+  RosterTable,
   RosterTabs,
   rosterHref,
   rosterParams,
@@ -139,53 +140,29 @@ export default async function RosterEnrollments({
               counts={plan.counts}
               href={(name) => here({ list: name, offset: undefined })}
             />
-            {plan.items.length === 0 ? (
-              <p>{t('empty')}</p>
-            ) : (
-              <table>
-                <caption className="ui-visually-hidden">{t(`lists.${plan.list}`)}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('columns.line')}</th>
-                    {plan.list === 'errors' ? (
-                      <>
-                        <th scope="col">{t('columns.file')}</th>
-                        <th scope="col">{t('columns.reason')}</th>
-                      </>
-                    ) : (
-                      <>
-                        <th scope="col">{t('columns.course')}</th>
-                        <th scope="col">{t('columns.email')}</th>
-                        <th scope="col">{t('columns.role')}</th>
-                      </>
-                    )}
-                  </tr>
-                </thead>
-                <tbody>
-                  {plan.items.map((entry) => (
-                    <tr key={`${entry.file ?? 'enrollments.csv'}-${entry.line}`}>
-                      <td>{entry.line}</td>
-                      {plan.list === 'errors' ? (
-                        <>
-                          <td>{entry.file}</td>
-                          <td>{entry.reason}</td>
-                        </>
-                      ) : (
-                        <>
-                          <td>{entry.courseCode}</td>
-                          <td>{entry.email}</td>
-                          <td>
-                            {entry.before
-                              ? t('fromTo', { from: roleName(entry.before.role), to: roleName(entry.role) })
-                              : roleName(entry.role)}
-                          </td>
-                        </>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <RosterTable
+              caption={t(`lists.${plan.list}`)}
+              empty={t('empty')}
+              columns={
+                plan.list === 'errors'
+                  ? [t('columns.line'), t('columns.file'), t('columns.reason')]
+                  : [t('columns.line'), t('columns.course'), t('columns.email'), t('columns.role')]
+              }
+              rows={plan.items.map((entry) => ({
+                key: `${entry.file ?? 'enrollments.csv'}-${entry.line}`,
+                cells:
+                  plan.list === 'errors'
+                    ? [entry.line, entry.file, entry.reason]
+                    : [
+                        entry.line,
+                        entry.courseCode,
+                        entry.email,
+                        entry.before
+                          ? t('fromTo', { from: roleName(entry.before.role), to: roleName(entry.role) })
+                          : roleName(entry.role),
+                      ],
+              }))}
+            />
             <RosterPager total={plan.total} offset={offset} href={(to) => here({ offset: to })} />
           </Card>
         </>
