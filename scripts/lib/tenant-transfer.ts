@@ -118,6 +118,39 @@ export async function exportTenant(sql: Sql, slug: string): Promise<TenantExport
  * Writes an export into a database that has the same migrations and does not hold the tenant
  * yet, in one transaction: all of it or nothing. Returns the row count per table.
  */
+/**
+ * A table partitioned by day (analytics.events, by `ts`) has only the partitions its service made
+ * for the days it saw, and a fresh target has none: the days of the imported rows are created first,
+ * through the schema's own `ensure_day_partitions(first, last)` (at most 400 days a call).
+ */
+async function ensureDayPartitions(sql: Sql, table: string, rows: unknown[]): Promise<void> {
+  const [schema] = table.split('.');
+  const [partitioned] = await sql<{ key: string; ensure: boolean }[]>`
+    select a.attname::text as key,
+      to_regprocedure(${`${schema}.ensure_day_partitions(date,date)`}) is not null as ensure
+    from pg_partitioned_table p
+    join pg_attribute a on a.attrelid = p.partrelid and a.attnum = p.partattrs[0]
+    where p.partrelid = ${table}::regclass and p.partstrat = 'r'`;
+  if (!partitioned?.ensure) return;
+  const days = [
+    ...new Set(
+      rows.map((row) =>
+        new Date(String((row as Record<string, unknown>)[partitioned.key])).toISOString().slice(0, 10),
+      ),
+    ),
+  ].sort();
+  for (let at = 0; at < days.length; at++) {
+    const first = days[at]!;
+    // Consecutive calls of at most 400 days, each from a day that has rows.
+    const limit = new Date(Date.parse(first) + 399 * 86_400_000).toISOString().slice(0, 10);
+    while (at + 1 < days.length && days[at + 1]! <= limit) at++;
+    await sql.unsafe(`select ${quoteIdent(schema!)}.ensure_day_partitions($1::date, $2::date)`, [
+      first,
+      days[at]!,
+    ]);
+  }
+}
+
 export async function importTenant(sql: Sql, data: TenantExport): Promise<Record<string, number>> {
   if (data?.format !== FORMAT || data.version !== VERSION)
     throw new TenantTransferError(`not an ${FORMAT} file of version ${VERSION}`);
@@ -146,6 +179,7 @@ export async function importTenant(sql: Sql, data: TenantExport): Promise<Record
       // A row of another tenant in the file is refused, not imported.
       if (rows.some((row) => (row as Record<string, unknown>)?.[key] !== tenantId))
         throw new TenantTransferError(`${table.name} holds rows of another tenant`);
+      await ensureDayPartitions(tx as unknown as Sql, table.name, rows);
       const columns = table.columns.map(quoteIdent).join(', ');
       await tx.unsafe(
         `insert into ${quoteTable(table.name)} (${columns})
