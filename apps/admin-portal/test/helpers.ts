@@ -70,6 +70,9 @@ export async function context(locale = 'en-US'): Promise<BrowserContext> {
 
 /** axe-core on the page as it is: no serious or critical violation (WCAG 2.1 A and AA rules). */
 export async function scan(page: Page, label: string) {
+  // Next streams a dynamic page's metadata after its body: scan once the title has arrived (a page
+  // that never gets one still fails, on axe's document-title rule).
+  await page.waitForFunction("document.title !== ''", null, { timeout: 5000 }).catch(() => {});
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
     .analyze();

@@ -242,7 +242,7 @@ test('a tenant admin sees storage usage and sets the file size limit; only the s
   await spanish.getByText('Límites de almacenamiento guardados.').waitFor();
 
   // Another district's quota, from its row on the tenants page (by slug: this one sorts first).
-  const district = await createTestTenant(admin, 'aa-quota');
+  const district = await createTestTenant(admin, '0-quota');
   await spanish.goto(`${platform.adminUrl}/tenants`);
   const link = spanish.getByRole('link', { name: `Almacenamiento ${district.slug}` });
   assert.equal(await link.getAttribute('href'), `/storage?tenant=${district.id}`);
