@@ -6,7 +6,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { jwksVerifier } from '../_shared/tokens.ts';
 import { analyticsServiceTracker } from './adapters.ts';
 import { createAnalyticsHandler } from './handler.ts';
-import { assert, assertEquals, assertMatch } from './test-assert.ts';
+import { assert, assertEquals, assertMatch } from '../_shared/test-assert.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const OTHER_TENANT = '22222222-2222-4222-8222-222222222222';

@@ -3,7 +3,7 @@
 import { Webhook } from 'standardwebhooks';
 import { standardWebhooksVerifier, supabaseMembership } from './adapters.ts';
 import { createAuthHookHandler, type Membership } from './handler.ts';
-import { assert, assertEquals } from './test-assert.ts';
+import { assert, assertEquals } from '../_shared/test-assert.ts';
 
 const SECRET = `v1,whsec_${btoa('a-test-secret-of-thirty-two-bytes!')}`;
 const signer = new Webhook(SECRET.replace('v1,', ''));

@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { jwksVerifier } from '../_shared/tokens.ts';
 import { contentServiceAccess } from './adapters.ts';
 import { createContentAccessHandler } from './handler.ts';
-import { assert, assertEquals, assertMatch } from './test-assert.ts';
+import { assert, assertEquals, assertMatch } from '../_shared/test-assert.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const OPEN_FILE = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';

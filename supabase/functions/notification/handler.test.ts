@@ -2,7 +2,7 @@
 // notification-service (which verifies the forwarded token itself).
 import { httpForwarder } from './adapters.ts';
 import { createNotificationHandler } from './handler.ts';
-import { assert, assertEquals } from './test-assert.ts';
+import { assert, assertEquals } from '../_shared/test-assert.ts';
 
 const seen: { method: string; path: string; authorization: string | null; body: string }[] = [];
 let down = false;

@@ -8,7 +8,7 @@ import {
   standardWebhooksVerify,
 } from './adapters.ts';
 import { createIncomingWebhookHandler, rosterJsonToCsv } from './handler.ts';
-import { assert, assertEquals } from './test-assert.ts';
+import { assert, assertEquals } from '../_shared/test-assert.ts';
 
 const SECRET = `whsec_${btoa('riverside-incoming-secret-32-bytes!')}`;
 const OTHER = `whsec_${btoa('lakeside-incoming-secret-of-32-byte')}`;

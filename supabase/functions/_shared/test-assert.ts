@@ -1,4 +1,4 @@
-// The few assertions these tests need, so `deno test` needs no download (jsr:@std/assert is not
+// The few assertions the edge functions' tests need, so `deno test` needs no download (jsr:@std/assert is not
 // in node_modules and the tests run offline).
 export class AssertionError extends Error {
   override name = 'AssertionError';
