@@ -3,10 +3,10 @@
 // for analytics-service's POST /track. Offline: npm packages come from the repository's
 // node_modules (deno.json: nodeModulesDir "manual").
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { assert, assertEquals, assertMatch } from '../_shared/test-assert.ts';
 import { jwksVerifier } from '../_shared/tokens.ts';
 import { analyticsServiceTracker } from './adapters.ts';
 import { createAnalyticsHandler } from './handler.ts';
-import { assert, assertEquals, assertMatch } from '../_shared/test-assert.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const OTHER_TENANT = '22222222-2222-4222-8222-222222222222';

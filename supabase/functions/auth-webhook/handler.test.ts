@@ -1,9 +1,9 @@
 // deno test: the hook through its public surface with the request and response shapes Supabase
 // documents for the custom access token hook, signed with the real `standardwebhooks` library.
 import { Webhook } from 'standardwebhooks';
+import { assert, assertEquals } from '../_shared/test-assert.ts';
 import { standardWebhooksVerifier, supabaseMembership } from './adapters.ts';
 import { createAuthHookHandler, type Membership } from './handler.ts';
-import { assert, assertEquals } from '../_shared/test-assert.ts';
 
 const SECRET = `v1,whsec_${btoa('a-test-secret-of-thirty-two-bytes!')}`;
 const signer = new Webhook(SECRET.replace('v1,', ''));

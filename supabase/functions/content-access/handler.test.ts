@@ -4,10 +4,10 @@
 // tests the decisions). Offline: npm packages come from the repository's node_modules.
 
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { assert, assertEquals, assertMatch } from '../_shared/test-assert.ts';
 import { jwksVerifier } from '../_shared/tokens.ts';
 import { contentServiceAccess } from './adapters.ts';
 import { createContentAccessHandler } from './handler.ts';
-import { assert, assertEquals, assertMatch } from '../_shared/test-assert.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const OPEN_FILE = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';

@@ -4,10 +4,10 @@
 
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { LOG_LINE_LIMITS } from '../../../packages/logging/src/log-line.ts';
+import { assert, assertEquals, assertMatch } from '../_shared/test-assert.ts';
 import { endedSessionsMirror, jwksVerifier } from '../_shared/tokens.ts';
 import { selfHostedWriter, supabaseWriter } from './adapters.ts';
 import { createLogEventsHandler, type LogEvent } from './handler.ts';
-import { assert, assertEquals, assertMatch } from '../_shared/test-assert.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const OTHER_TENANT = '22222222-2222-4222-8222-222222222222';

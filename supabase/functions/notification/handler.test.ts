@@ -1,8 +1,9 @@
 // deno test: the routes through the public surface, against a local HTTP server standing in for
 // notification-service (which verifies the forwarded token itself).
+
+import { assert, assertEquals } from '../_shared/test-assert.ts';
 import { httpForwarder } from './adapters.ts';
 import { createNotificationHandler } from './handler.ts';
-import { assert, assertEquals } from '../_shared/test-assert.ts';
 
 const seen: { method: string; path: string; authorization: string | null; body: string }[] = [];
 let down = false;

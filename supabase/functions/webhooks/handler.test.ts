@@ -1,6 +1,7 @@
 // deno test: signed deliveries (the real `standardwebhooks` library) through the handler, with a
 // local HTTP server standing in for course-service's POST /enrollments/bulk.
 import { Webhook } from 'standardwebhooks';
+import { assert, assertEquals } from '../_shared/test-assert.ts';
 import {
   configuredSecrets,
   courseServiceRoster,
@@ -8,7 +9,6 @@ import {
   standardWebhooksVerify,
 } from './adapters.ts';
 import { createIncomingWebhookHandler, rosterJsonToCsv } from './handler.ts';
-import { assert, assertEquals } from '../_shared/test-assert.ts';
 
 const SECRET = `whsec_${btoa('riverside-incoming-secret-32-bytes!')}`;
 const OTHER = `whsec_${btoa('lakeside-incoming-secret-of-32-byte')}`;
