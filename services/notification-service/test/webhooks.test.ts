@@ -41,6 +41,9 @@ describe('outgoing webhooks', () => {
       WEBHOOK_ALLOW_PRIVATE: allowed.map((r) => `127.0.0.1:${r.port}`).join(','),
       WEBHOOK_TIMEOUT_MS: '1500',
       WEBHOOK_RETRY_INITIAL_MS: '5000',
+      // Capped at 2 minutes so that a recovered receiver is retried within the walks below whatever
+      // the jitter drew (uncapped, the 8th retry may fall anywhere in 10.6–21 minutes).
+      WEBHOOK_RETRY_MAX_MS: '120000',
       WEBHOOK_DISABLE_AFTER_MS: String(60 * 60_000),
       WEBHOOK_CONCURRENCY: '16',
     });
