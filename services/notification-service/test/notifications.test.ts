@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createEvent } from '@eduspry/contracts';
 import { createEventBus } from '@eduspry/event-bus';
+import { BROADCAST_MAX_MESSAGES, createRealtimeClient } from '../src/channels/realtime.ts';
 import { subscribeToDomainEvents } from '../src/consumers/domain-events.ts';
 import { pushLiveBatch } from '../src/domain/delivery.ts';
 import { type Harness, harness, type Receiver, startReceiver, until } from './helpers.ts';
@@ -132,6 +133,32 @@ describe('notifications core', () => {
     assert.equal(mine.private, true);
     assert.equal(mine.payload.category, 'enrollment');
     assert.equal(mine.payload.unread, 1);
+  });
+
+  test('a backlog larger than one broadcast request goes out in requests realtime-service accepts', async () => {
+    // The stand-in refuses more than the real endpoint takes, as realtime-service answers 400.
+    realtime.respond = (_request, response, body) => {
+      const { messages } = JSON.parse(body);
+      response.writeHead(messages.length > BROADCAST_MAX_MESSAGES ? 400 : 202).end();
+    };
+    realtime.requests.length = 0;
+    const port = createRealtimeClient({ url: realtime.url, key: REALTIME_KEY, timeoutMs: 2000 });
+    const messages = Array.from({ length: 2 * BROADCAST_MAX_MESSAGES + 50 }, (_, i) => ({
+      topic: `user:${randomUUID()}`,
+      event: 'notification',
+      private: true,
+      payload: { i },
+    }));
+    await port.broadcast(messages);
+    const sent = realtime.requests.flatMap((request) => JSON.parse(request.body).messages);
+    assert.equal(realtime.requests.length, 3);
+    assert.deepEqual(
+      sent.map((m: { payload: { i: number } }) => m.payload.i),
+      messages.map((m) => m.payload.i),
+    );
+    realtime.respond = (_request, response) => {
+      response.writeHead(202).end();
+    };
   });
 
   test('realtime-service down: the inbox still fills and the push goes out when it is back', async () => {
