@@ -9,7 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +124,8 @@ createInterface({ input: deno.stdout! }).on('line', (line) => {
   say(`functions | ${line}`);
 });
 createInterface({ input: deno.stderr! }).on('line', (line) => say(`functions | ${line}`));
+// However this process ends (a crash included), Deno does not outlive it.
+process.once('exit', () => deno.kill('SIGTERM'));
 let stopping = false;
 deno.once('exit', async (code, signal) => {
   if (stopping) return;
@@ -134,6 +136,13 @@ deno.once('exit', async (code, signal) => {
 
 // Every outbound call has a timeout: 5 s to connect (a 502 problem after it), 60 s for an answer.
 const proxy = createProxyServer({ xfwd: true, connectTimeout: 5_000, proxyTimeout: 60_000 });
+// Errors no per-call callback sees, such as a browser's WebSocket reset when its tab closes:
+// without a listener http-proxy-3 throws them, and one closed tab would stop this entry.
+proxy.on('error', (error, request, target) => {
+  if (!(target instanceof ServerResponse)) return void target?.destroy();
+  const problem = new HttpProblem(502, 'upstream-failed', 'Upstream Failed', error.message);
+  sendProblem(target, problem, request.url?.split('?')[0]);
+});
 
 function sendProblem(response: ServerResponse, problem: HttpProblem, instance?: string) {
   if (response.headersSent) return void response.destroy();

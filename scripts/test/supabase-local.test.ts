@@ -257,6 +257,22 @@ test('/realtime/v1/* reaches realtime-service with the path unchanged, WebSocket
   socket.close();
 });
 
+test('a browser whose socket is reset mid-connection (a closed tab) does not stop the entry', async () => {
+  for (let i = 0; i < 3; i++) {
+    const socket = new WebSocket(`${fixtureUrl.replace('http', 'ws')}/realtime/v1/websocket?vsn=1.0.0`);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => socket.send('hello'));
+      socket.once('message', () => resolve());
+      socket.once('error', reject);
+    });
+    // A TCP reset, not a close frame: what the entry sees when a tab or machine goes away.
+    (socket as unknown as { _socket: import('node:net').Socket })._socket.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(fixtureEntry.process.exitCode, null, 'the entry is still running');
+  assert.equal((await fetch(`${fixtureUrl}/health`)).status, 200);
+});
+
 test('with realtime-service gone, /realtime/v1 answers a 502 problem, for HTTP and for upgrades', async () => {
   realtimeSockets.close();
   realtime.closeAllConnections();
