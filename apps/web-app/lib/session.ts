@@ -16,7 +16,7 @@ export interface TokenAnswer {
   expires_in: number;
 }
 
-/** Tokens live in httpOnly cookies: page scripts never see them. */
+/** Tokens live in httpOnly cookies; page scripts see only the access token, for realtime (lib/live.ts). */
 export async function storeSession(tokens: TokenAnswer): Promise<void> {
   const jar = await cookies();
   const base = { httpOnly: true, sameSite: 'lax' as const, secure, path: '/' };

@@ -87,9 +87,10 @@ async function signIn(
   who: { email: string; tenant: string; name: string },
   label: string,
   headers: Record<string, string> = {},
+  on: BrowserContext = context,
 ) {
-  await context.clearCookies();
-  const page = await context.newPage();
+  await on.clearCookies();
+  const page = await on.newPage();
   await page.setExtraHTTPHeaders(headers);
   await page.goto(`${platform.webUrl}/dashboard`);
   await page.waitForURL(/\/sign-in/);
@@ -509,6 +510,69 @@ test('analytics: the instructor sees the course report, the student their progre
   await shot(overview, '11-analytics-overview');
   await overview.close();
 });
+
+test('on a course page two members see each other; a new item and an announcement arrive without a reload', {
+  skip,
+}, async () => {
+  // The student in a browser of their own: two sessions at once, as two people have.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const teacher = await signIn(instructorUser, '12-live-instructor');
+    await teacher.goto(`${platform.webUrl}/courses/${courseId}`);
+    const learner = await signIn(studentUser, '12-live-student', {}, await browser.newContext());
+    await learner.goto(`${platform.webUrl}/courses/${courseId}`);
+    // Presence on the private course:<id> channel, through realtime-service and realtime-js.
+    await learner.getByTestId('presence').getByText('Ina Instructor · teacher').waitFor();
+    await teacher.getByTestId('presence').getByText('Sam Student').waitFor();
+    await shot(learner, '12-live-presence');
+
+    // The same document all along: nothing below may reload or navigate the student's page.
+    await learner.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+    await teacher.getByLabel('Item title').fill('Mitosis in pictures');
+    await teacher.getByRole('button', { name: 'Add item' }).click();
+    await teacher.getByText('Item added.').waitFor();
+    await learner.getByRole('link', { name: 'Mitosis in pictures' }).waitFor();
+
+    const unreadBefore = await unreadOf(studentUser.id);
+    const announced = await fetch(
+      `${platform.gatewayUrl}/api/notification-service/courses/${courseId}/announcements`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await tokenOf(instructorUser)}`,
+        },
+        body: JSON.stringify({ title: 'Lab moved to Friday', body: 'Same room, 10:00.' }),
+      },
+    );
+    assert.equal(announced.status, 201, await announced.text());
+    await learner.getByTestId('live-notification').getByText('Lab moved to Friday').waitFor();
+    const count = unreadBefore + 1;
+    await learner
+      .getByTestId('notification-bell')
+      .filter({ hasText: `${count} unread notification${count === 1 ? '' : 's'}` })
+      .waitFor();
+    await shot(learner, '12-live-announcement');
+    assert.equal(await learner.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument), true);
+
+    // The student leaves: the teacher's page says so.
+    await learner.close();
+    await teacher.getByTestId('presence').getByText('Only you have this course open right now.').waitFor();
+    await teacher.close();
+  } finally {
+    await browser.close();
+  }
+});
+
+async function unreadOf(userId: string): Promise<number> {
+  const [row] = await admin<{ unread: number }[]>`
+    select count(*)::int as unread from notification.notifications where user_id = ${userId} and read_at is null`;
+  return row!.unread;
+}
 
 test('every page of the web app was scanned for accessibility by the tests above', { skip }, () => {
   assert.deepEqual(

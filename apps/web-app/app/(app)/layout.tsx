@@ -4,6 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import { type ReactNode, Suspense } from 'react';
 import { signOut } from '@/lib/actions';
 import { isAdmin, isStaff, requireViewer } from '@/lib/viewer';
+import { LiveNotifications } from './live';
 import { NotificationBell } from './notification-bell';
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
@@ -39,6 +40,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       <main id="main" className="main">
         {children}
       </main>
+      <LiveNotifications userId={viewer.id} />
     </>
   );
 }

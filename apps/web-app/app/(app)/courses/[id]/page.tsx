@@ -17,6 +17,7 @@ import { addItem, addModule, enroll, setCourseState, setModulePublished } from '
 import { gql } from '@/lib/gateway';
 import { isAdmin, requireViewer } from '@/lib/viewer';
 import { label, lockExplanation } from '@/lib/words';
+import { CourseLive } from '../../live';
 import { Notices } from '../../notices';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -79,6 +80,12 @@ export default async function CoursePage({
         {course.term ? ` · ${course.term}` : ''} · <Badge>{label(t, 'states', course.state)}</Badge>
       </p>
       {course.description ? <p>{course.description}</p> : null}
+      {course.myEnrollment?.status === 'active' ? (
+        <CourseLive
+          courseId={course.id}
+          me={{ id: viewer.id, name: viewer.displayName, role: course.myEnrollment.role }}
+        />
+      ) : null}
       {course.progress && course.myEnrollment?.role === 'student' ? (
         <ProgressBar
           percent={course.progress.percent}

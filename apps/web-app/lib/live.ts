@@ -1,0 +1,37 @@
+'use server';
+import { accessToken } from './session';
+
+export interface LiveConnection {
+  /** realtime-service's Supabase-shaped address, as the browser reaches it. */
+  url: string;
+  token: string;
+  /** When the token expires (ms since the epoch): the page asks again a minute before. */
+  expiresAt: number;
+}
+
+/** Where browsers reach realtime: REALTIME_PUBLIC_URL, else the local Supabase entry's /realtime/v1. */
+function realtimeUrl(): string {
+  if (process.env.REALTIME_PUBLIC_URL) return process.env.REALTIME_PUBLIC_URL;
+  const local = new URL(process.env.SUPABASE_LOCAL_URL ?? 'http://127.0.0.1:54321');
+  local.protocol = local.protocol === 'https:' ? 'wss:' : 'ws:';
+  return new URL('realtime/v1', `${local.href.replace(/\/$/, '')}/`).href;
+}
+
+function expiryOf(token: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The live connection's credentials: the current access token (proxy.ts has refreshed it when it
+ * was due). It is the one token page scripts get, because realtime-service verifies it on the
+ * socket as Supabase's clients do; it is short-lived, and the refresh token stays in its cookie.
+ */
+export async function liveConnection(): Promise<LiveConnection | null> {
+  const token = await accessToken();
+  return token ? { url: realtimeUrl(), token, expiresAt: expiryOf(token) } : null;
+}
