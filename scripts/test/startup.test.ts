@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createDb, envPrefix } from '@eduspry/common';
@@ -191,8 +191,21 @@ async function untilReady(started: { child: ChildProcess }): Promise<void> {
     await waitFor(async () => /EduSpry ready/.test(await output(started)), 60_000);
   } catch (error) {
     const lines = (await output(started)).split('\n').filter((line) => !/"level":"(info|debug)"/.test(line));
-    throw new Error(`${(error as Error).message}; npm start had printed:\n${lines.slice(-40).join('\n')}`);
+    throw new Error(
+      `${(error as Error).message}; npm start had printed:\n${lines.slice(-40).join('\n')}\n${machineLoad()}`,
+    );
   }
+}
+
+/** What else kept this 2-core machine busy, for a budget missed under load rather than by npm start. */
+function machineLoad(): string {
+  const busiest = execFileSync('ps', ['-eo', 'pcpu,etime,args', '--sort=-pcpu'], { encoding: 'utf8' })
+    .split('\n')
+    .slice(0, 9)
+    .map((line) => line.slice(0, 160));
+  return `load average ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}; busiest processes:\n${busiest.join('\n')}`;
 }
 
 const outputs = new WeakMap<ChildProcess, string>();
