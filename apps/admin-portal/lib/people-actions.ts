@@ -37,6 +37,12 @@ export async function saveIdentityProvider(form: FormData): Promise<void> {
   };
   const autoProvision = form.get('autoProvision') === 'on';
   const enabled = form.get('enabled') === 'on';
+  // A secret typed replaces the stored one; none keeps it, unless its removal is ticked.
+  const secret: { client_secret?: string | null } = input.clientSecret
+    ? { client_secret: input.clientSecret }
+    : form.get('removeSecret') === 'on'
+      ? { client_secret: null }
+      : {};
   // What the form shows again after an error: never the secret.
   const values = {
     // Replacing one stays replacing it (its heading, the hint about its stored secret).
@@ -53,7 +59,7 @@ export async function saveIdentityProvider(form: FormData): Promise<void> {
   const answer = await api('PUT', `auth-service/tenants/${who.tenantId}/identity-providers/${input.name}`, {
     issuer: input.issuer,
     client_id: input.clientId,
-    ...(input.clientSecret ? { client_secret: input.clientSecret } : {}),
+    ...secret,
     scopes: input.scopes || 'openid email profile',
     auto_provision: autoProvision,
     enabled,

@@ -183,15 +183,28 @@ test('a tenant admin adds, changes and removes an identity provider; bad input i
   await page.getByRole('button', { name: 'Save identity provider' }).click();
   await page.getByText('Fill in this field.').waitFor();
   await page.getByRole('heading', { name: 'Change google' }).waitFor();
+  // Left empty, the secret is kept.
   await page.getByLabel('Client ID').fill('district-client-2');
-  await page.getByLabel('Client secret').fill(secret);
   await page.getByRole('button', { name: 'Save identity provider' }).click();
   await page.getByText('Identity provider saved.').waitFor();
   await page.getByRole('cell', { name: 'district-client-2' }).waitFor();
-  const [stored] = await admin<{ client_id: string; has_secret: boolean }[]>`
-    select client_id, client_secret is not null as has_secret from identity.oidc_providers
-    where tenant_id = ${tenant.id} and name = 'google'`;
-  assert.deepEqual(stored, { client_id: 'district-client-2', has_secret: true });
+  const stored = async () =>
+    (
+      await admin<{ client_id: string; has_secret: boolean }[]>`
+        select client_id, client_secret is not null as has_secret from identity.oidc_providers
+        where tenant_id = ${tenant.id} and name = 'google'`
+    )[0];
+  assert.deepEqual(await stored(), { client_id: 'district-client-2', has_secret: true });
+  // Removed only when asked: a public client.
+  await page.getByRole('link', { name: 'Change google' }).click();
+  await page.getByLabel('Remove the stored secret: a public client').check();
+  await page.getByRole('button', { name: 'Save identity provider' }).click();
+  await page.getByText('Identity provider saved.').waitFor();
+  await page
+    .getByRole('row', { name: /google/ })
+    .getByRole('cell', { name: 'None (public client)' })
+    .waitFor();
+  assert.deepEqual(await stored(), { client_id: 'district-client-2', has_secret: false });
 
   // The same answers in Spanish.
   await page.getByLabel('Language').selectOption('es');

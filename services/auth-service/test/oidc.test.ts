@@ -149,6 +149,38 @@ test('a district user signs in through the tenant’s own OIDC provider (authori
   assert.equal(refreshed.statusCode, 200);
 });
 
+test('a change that leaves the secret out keeps it; null removes it (a public client)', async () => {
+  const { tenant, adminUser } = await createWorld(h.admin);
+  await createUser(h.admin, tenant.id, ['student'], { email: 'alice@district.example' });
+  const adminToken = (await tokensFor(h.app, tenant.slug, adminUser.email)).access_token;
+  await connectIdp(tenant.id, adminToken);
+  const change = (secret: object) =>
+    h.app.inject({
+      method: 'PUT',
+      url: `/tenants/${tenant.id}/identity-providers/district`,
+      headers: bearer(adminToken),
+      payload: { issuer: idp.issuer, client_id: 'eduspry', scopes: 'openid email', ...secret },
+    });
+  const kept = await change({});
+  assert.equal(kept.statusCode, 200, kept.body);
+  assert.equal(kept.json().has_client_secret, true);
+  assert.equal(kept.json().scopes, 'openid email');
+  // The IdP authenticates the client by its secret at the token endpoint: still the stored one.
+  const signedIn = await signInThroughIdp(tenant.slug, 'idp-alice');
+  assert.ok(signedIn.fragment.get('access_token'), signedIn.fragment.get('error_description') ?? '');
+
+  const removed = await change({ client_secret: null });
+  assert.equal(removed.statusCode, 200, removed.body);
+  assert.equal(removed.json().has_client_secret, false);
+  const audit = await h.admin<{ secret: string }[]>`
+    select detail->>'secret' as secret from identity.audit_events
+    where tenant_id = ${tenant.id} and action = 'identity_provider.configured' order by id`;
+  assert.deepEqual(
+    audit.map((row) => row.secret),
+    ['set', 'kept', 'removed'],
+  );
+});
+
 test('an unknown IdP user is refused unless the provider auto-provisions; unverified emails are never trusted', async () => {
   const { tenant, adminUser } = await createWorld(h.admin);
   const adminToken = (await tokensFor(h.app, tenant.slug, adminUser.email)).access_token;

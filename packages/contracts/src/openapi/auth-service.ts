@@ -1516,7 +1516,7 @@ export interface paths {
           'application/json': {
             auto_provision?: boolean;
             client_id: string;
-            client_secret?: string;
+            client_secret?: string | null;
             enabled?: boolean;
             issuer: string;
             scopes?: string;

@@ -14,16 +14,20 @@ export interface OidcProviderRow {
   updated_at: Date;
 }
 
+/** `client_secret` undefined keeps the stored secret of a provider being changed (none for a new one). */
 export async function upsertOidcProvider(
   tx: Tx,
-  row: Omit<OidcProviderRow, 'id' | 'updated_at'>,
+  row: Omit<OidcProviderRow, 'id' | 'updated_at' | 'client_secret'> & {
+    client_secret: string | null | undefined;
+  },
 ): Promise<OidcProviderRow> {
   const [saved] = await tx<OidcProviderRow[]>`
     insert into identity.oidc_providers (tenant_id, name, issuer, client_id, client_secret, scopes, auto_provision, enabled)
-    values (${row.tenant_id}, ${row.name}, ${row.issuer}, ${row.client_id}, ${row.client_secret}, ${row.scopes},
+    values (${row.tenant_id}, ${row.name}, ${row.issuer}, ${row.client_id}, ${row.client_secret ?? null}, ${row.scopes},
             ${row.auto_provision}, ${row.enabled})
     on conflict (tenant_id, name) do update set
-      issuer = excluded.issuer, client_id = excluded.client_id, client_secret = excluded.client_secret,
+      issuer = excluded.issuer, client_id = excluded.client_id,
+      client_secret = ${row.client_secret === undefined ? tx`oidc_providers.client_secret` : tx`excluded.client_secret`},
       scopes = excluded.scopes, auto_provision = excluded.auto_provision, enabled = excluded.enabled, updated_at = now()
     returning *`;
   return saved!;

@@ -31,7 +31,8 @@ const LOGIN_STATE_TTL_SECONDS = 10 * 60;
 export interface ProviderInput {
   issuer: string;
   client_id: string;
-  client_secret?: string | undefined;
+  /** A new secret; null removes the stored one (a public client); omitted keeps it. */
+  client_secret?: string | null | undefined;
   scopes?: string | undefined;
   auto_provision?: boolean | undefined;
   enabled?: boolean | undefined;
@@ -76,7 +77,10 @@ export async function configureProvider(
       name,
       issuer: input.issuer,
       client_id: input.client_id,
-      client_secret: input.client_secret ? seal(ctx.secretsKey, SECRET_PURPOSE, input.client_secret) : null,
+      client_secret:
+        typeof input.client_secret === 'string'
+          ? seal(ctx.secretsKey, SECRET_PURPOSE, input.client_secret)
+          : input.client_secret,
       scopes: input.scopes ?? 'openid email profile',
       auto_provision: input.auto_provision ?? false,
       enabled: input.enabled ?? true,
@@ -87,7 +91,12 @@ export async function configureProvider(
       actorId: claims.sub,
       subjectId: row.id,
       ip: meta.ip,
-      detail: { name, issuer: input.issuer, autoProvision: row.auto_provision },
+      detail: {
+        name,
+        issuer: input.issuer,
+        autoProvision: row.auto_provision,
+        secret: input.client_secret === undefined ? 'kept' : input.client_secret === null ? 'removed' : 'set',
+      },
     });
     return row;
   });

@@ -36,7 +36,10 @@ export async function oidcRoutes(app: ServiceApp, { ctx, rateLimit }: RouteOptio
           {
             issuer: Type.String({ minLength: 8, maxLength: 500 }),
             client_id: Type.String({ minLength: 1, maxLength: 500 }),
-            client_secret: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+            // Write-only: omitted keeps the stored secret, null removes it (a public client).
+            client_secret: Type.Optional(
+              Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()]),
+            ),
             scopes: Type.Optional(Type.String({ pattern: '(^|\\s)openid(\\s|$)', maxLength: 500 })),
             auto_provision: Type.Optional(Type.Boolean()),
             enabled: Type.Optional(Type.Boolean()),

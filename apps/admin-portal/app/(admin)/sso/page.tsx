@@ -131,6 +131,9 @@ export default async function SingleSignOn({
               error={fieldError('clientSecret')}
             />
           </div>
+          {editing?.has_client_secret ? (
+            <Checkbox label={t('removeSecret')} name="removeSecret" defaultChecked={false} />
+          ) : null}
           <Field
             label={t('scopes')}
             name="scopes"
