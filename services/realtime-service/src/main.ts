@@ -47,6 +47,7 @@ await runService(
       close: async () => {
         await enrollments.stop();
         await realtime.close();
+        await events.close();
         await sql.end({ timeout: 5 });
       },
     };
