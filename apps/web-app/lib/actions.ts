@@ -195,15 +195,27 @@ export async function markAllNotificationsRead(): Promise<void> {
   await inbox('/notifications/read-all', 'allMarkedRead');
 }
 
+/** A teacher's announcement: every member's inbox, and live on their open pages. */
+export async function announce(form: FormData): Promise<void> {
+  const courseId = text(form, 'courseId');
+  await post(
+    `/courses/${courseId}`,
+    `/courses/${encodeURIComponent(courseId)}/announcements`,
+    { title: text(form, 'title'), body: text(form, 'body') },
+    'announced',
+  );
+}
+
 async function inbox(path: string, done: string) {
-  const answer = await rest('notification-service', path, { method: 'POST' });
-  if (answer.status === 401) redirect(back('/sign-in', { next: '/notifications' }));
+  await post('/notifications', path, undefined, done);
+}
+
+/** POSTs to notification-service, then back to `page` with its notice or the problem's words. */
+async function post(page: string, path: string, body: unknown, done: string) {
+  const answer = await rest('notification-service', path, { method: 'POST', body });
+  if (answer.status === 401) redirect(back('/sign-in', { next: page }));
   if (!answer.ok)
-    redirect(
-      back('/notifications', {
-        error: answer.problem?.detail ?? answer.problem?.title ?? `${answer.status}`,
-      }),
-    );
-  revalidatePath('/notifications');
-  redirect(back('/notifications', { notice: done }));
+    redirect(back(page, { error: answer.problem?.detail ?? answer.problem?.title ?? `${answer.status}` }));
+  revalidatePath(page);
+  redirect(back(page, { notice: done }));
 }

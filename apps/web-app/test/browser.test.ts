@@ -538,18 +538,11 @@ test('on a course page two members see each other; a new item and an announcemen
     await learner.getByRole('link', { name: 'Mitosis in pictures' }).waitFor();
 
     const unreadBefore = await unreadOf(studentUser.id);
-    const announced = await fetch(
-      `${platform.gatewayUrl}/api/notification-service/courses/${courseId}/announcements`,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${await tokenOf(instructorUser)}`,
-        },
-        body: JSON.stringify({ title: 'Lab moved to Friday', body: 'Same room, 10:00.' }),
-      },
-    );
-    assert.equal(announced.status, 201, await announced.text());
+    // The teacher announces from the course page; the student's page hears of it at once.
+    await teacher.getByRole('textbox', { name: 'Announcement', exact: true }).fill('Lab moved to Friday');
+    await teacher.getByLabel('Details').fill('Same room, 10:00.');
+    await teacher.getByRole('button', { name: 'Send announcement' }).click();
+    await teacher.getByText('Announcement sent to the course.').waitFor();
     await learner.getByTestId('live-notification').getByText('Lab moved to Friday').waitFor();
     const count = unreadBefore + 1;
     await learner

@@ -13,7 +13,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
-import { addItem, addModule, enroll, setCourseState, setModulePublished } from '@/lib/actions';
+import { addItem, addModule, announce, enroll, setCourseState, setModulePublished } from '@/lib/actions';
 import { gql } from '@/lib/gateway';
 import { isAdmin, requireViewer } from '@/lib/viewer';
 import { label, lockExplanation } from '@/lib/words';
@@ -145,6 +145,12 @@ export default async function CoursePage({
               </form>
             ) : null}
           </div>
+          <form action={announce} aria-label={t('course.announceForm')}>
+            <input type="hidden" name="courseId" value={course.id} />
+            <TextField label={t('course.announcementTitle')} name="title" id="announcement-title" required />
+            <TextField label={t('course.announcementBody')} name="body" id="announcement-body" multiline />
+            <Button variant="secondary">{t('course.announce')}</Button>
+          </form>
         </Card>
       ) : null}
       <h2>{t('course.modules')}</h2>
