@@ -21,6 +21,7 @@ const { uuid, regex, integer, fromProviderState, string, eachLike, number, nullV
 const TOKEN = 'eyJ.web-app.test.token';
 const USER_ID = '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const NOTIFICATION_ID = '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e';
+const COURSE_ID = '7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a';
 const DAY = regex('^\\d{4}-\\d{2}-\\d{2}$', '2026-12-01');
 const TIME = regex('^\\d{4}-\\d{2}-\\d{2}T.+Z$', '2026-12-01T10:00:00.000Z');
 const authorized = { authorization: regex('^Bearer .+$', `Bearer ${TOKEN}`), accept: 'application/json' };
@@ -40,7 +41,11 @@ interface Answer<T> {
 }
 const load = (path: string) => import(new URL(path, import.meta.url).href);
 const { rest } = (await load('../lib/gateway.ts')) as {
-  rest<T>(service: string, path: string, init?: { method?: 'GET' | 'POST' }): Promise<Answer<T>>;
+  rest<T>(
+    service: string,
+    path: string,
+    init?: { method?: 'GET' | 'POST'; body?: unknown },
+  ): Promise<Answer<T>>;
 };
 const { analyticsReport } = (await load('../lib/analytics.ts')) as {
   analyticsReport<T>(path: string, range: { from?: string; to?: string }): Promise<Answer<T>>;
@@ -165,6 +170,32 @@ describe('web-app → notification-service (through the gateway)', () => {
       .executeTest(async () => {
         const answer = await rest('notification-service', `/notifications/${NOTIFICATION_ID}/read`, {
           method: 'POST',
+        });
+        assert.equal(answer.ok, true, JSON.stringify(answer.problem));
+      });
+  });
+
+  test('the course page: its staff announce to the course', async () => {
+    await pact
+      .addInteraction()
+      .given('a member of a course’s staff, and a student on its roster')
+      .uponReceiving('a course announcement through the gateway')
+      .withRequest(
+        'POST',
+        fromProviderState(
+          '/api/notification-service/courses/${courseId}/announcements',
+          `/api/notification-service/courses/${COURSE_ID}/announcements`,
+        ),
+        (b) =>
+          b
+            .headers({ ...authorized, 'content-type': 'application/json' })
+            .jsonBody({ title: 'Lab moved to Friday', body: 'Same room, 10:00.' }),
+      )
+      .willRespondWith(201)
+      .executeTest(async () => {
+        const answer = await rest('notification-service', `/courses/${COURSE_ID}/announcements`, {
+          method: 'POST',
+          body: { title: 'Lab moved to Friday', body: 'Same room, 10:00.' },
         });
         assert.equal(answer.ok, true, JSON.stringify(answer.problem));
       });

@@ -42,6 +42,14 @@ test('notification-service keeps every HTTP pact its consumers committed', async
         const inbox = await h.call(student, 'GET', '/notifications');
         return { userId: student.id, notificationId: inbox.body.items[0].id };
       },
+      'a member of a course’s staff, and a student on its roster': async () => {
+        const tenant = await h.newTenant();
+        const courseId = randomUUID();
+        await h.enroll(await h.user(['student'], tenant), courseId);
+        // The tenant's admin speaks for every course of it, as a teacher does for their own.
+        token = (await h.user(['tenant_admin'], tenant)).token;
+        return { courseId };
+      },
       'a tenant admin of a tenant with a webhook endpoint': async () => {
         const tenant = await h.newTenant();
         const admin = await h.user(['tenant_admin'], tenant);
