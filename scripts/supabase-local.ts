@@ -134,6 +134,8 @@ deno.once('exit', async (code, signal) => {
   process.exit(1);
 });
 
+const pathOf = (request: IncomingMessage) => (request.url ?? '/').split('?')[0]!;
+
 // Every outbound call has a timeout: 5 s to connect (a 502 problem after it), 60 s for an answer.
 const proxy = createProxyServer({ xfwd: true, connectTimeout: 5_000, proxyTimeout: 60_000 });
 // Errors no per-call callback sees, such as a browser's WebSocket reset when its tab closes:
@@ -141,7 +143,7 @@ const proxy = createProxyServer({ xfwd: true, connectTimeout: 5_000, proxyTimeou
 proxy.on('error', (error, request, target) => {
   if (!(target instanceof ServerResponse)) return void target?.destroy();
   const problem = new HttpProblem(502, 'upstream-failed', 'Upstream Failed', error.message);
-  sendProblem(target, problem, request.url?.split('?')[0]);
+  sendProblem(target, problem, pathOf(request));
 });
 
 function sendProblem(response: ServerResponse, problem: HttpProblem, instance?: string) {
@@ -169,7 +171,7 @@ function functionsUnavailable(): HttpProblem {
 }
 
 const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
-  const path = (request.url ?? '/').split('?')[0]!;
+  const path = pathOf(request);
   if (path === '/health')
     return void response.end(JSON.stringify({ status: 'ok', service: 'supabase-local' }));
   if (path === '/ready') {
@@ -217,7 +219,7 @@ function refuseUpgrade(socket: Socket, problem: HttpProblem) {
 
 server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
   socket.on('error', () => socket.destroy());
-  const path = (request.url ?? '/').split('?')[0]!;
+  const path = pathOf(request);
   if (path.startsWith('/realtime/v1/'))
     return proxy.ws(request, socket, head, { target: realtimeUrl }, (error) =>
       refuseUpgrade(socket, realtimeUnavailable(error)),

@@ -1,3 +1,4 @@
+import { isCourseStaffRole } from '@eduspry/contracts/roles';
 import {
   Alert,
   Badge,
@@ -63,8 +64,7 @@ export default async function CoursePage({
   }
   const viewer = await requireViewer();
   const t = await getTranslations();
-  const staff =
-    course.myEnrollment?.role === 'teacher' || course.myEnrollment?.role === 'ta' || isAdmin(viewer);
+  const staff = isCourseStaffRole(course.myEnrollment?.role) || isAdmin(viewer);
   const roster = staff
     ? await gql<{ course: { roster: { userId: string; role: string; status: string }[] | null } }>('Roster', {
         id,
