@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { type ChangeFeed, startChangeFeed } from './domain/changes.ts';
 import { Hub } from './domain/hub.ts';
 import { broadcastRoutes } from './routes/broadcast.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { attachWebSocket, type WebSocketGateway } from './transport/websocket.ts';
 
 export interface RealtimeDeps {
@@ -57,6 +58,7 @@ export async function buildApp(deps: RealtimeDeps): Promise<RealtimeApp> {
   );
   await app.register(broadcastRoutes, { hub, serviceKey: deps.serviceKey });
   useTokenVerifier(app, deps.tokenVerifier);
+  await app.register(settingsRoutes, { sql: deps.sql });
   if (deps.eventBus)
     await app.register(busAdminRoutes, { bus: deps.eventBus, schema: 'live', service: 'realtime-service' });
   let feed: ChangeFeed | undefined;

@@ -43,10 +43,11 @@ async function enrollmentChanged(
   courseId: string,
   userId: string,
   action: 'enrolled' | 'unenrolled',
+  role: string | null = null,
 ) {
   const event = createEvent('course.management.enrollment_changed', {
     tenantId,
-    data: { userId, courseId, action, timestamp: new Date().toISOString() },
+    data: { userId, courseId, action, timestamp: new Date().toISOString(), role },
   });
   await producer.publish([{ topic: topicFor(event.eventType), key: courseId, event, headers: {} }]);
 }
@@ -196,4 +197,63 @@ test('a policy added in the database decides who may send on a private channel',
     got.map((m) => (m as { payload: unknown }).payload),
     [{ from: 'admin' }],
   );
+});
+
+test('the tenant’s presence privacy decides who shows on course:<id>: everyone, its staff only, or nobody', async () => {
+  const [tenantId, otherTenant] = [randomUUID(), randomUUID()];
+  const courseId = randomUUID();
+  const [teacher, student] = [randomUUID(), randomUUID()];
+  await enrollmentChanged(tenantId, courseId, teacher, 'enrolled', 'teacher');
+  await enrollmentChanged(tenantId, courseId, student, 'enrolled', 'student');
+  const deadline = Date.now() + 8000;
+  while (!(await memberRow(courseId, teacher)) || !(await memberRow(courseId, student))) {
+    if (Date.now() > deadline) throw new Error('the enrolment events were not consumed');
+    await sleep(50);
+  }
+  const topic = `course:${courseId}`;
+  const settings = (token: string, method: 'GET' | 'PUT', payload?: unknown) =>
+    server.realtime.app.inject({
+      method,
+      url: '/settings/presence',
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload === undefined ? {} : { payload: payload as never }),
+    });
+  const [adminToken, studentToken, teacherToken] = await Promise.all([
+    auth.tokenFor(tenantId, ['tenant_admin']),
+    auth.tokenFor(tenantId, ['student'], student),
+    auth.tokenFor(tenantId, ['instructor'], teacher),
+  ]);
+  /** A fresh join of the course channel: the privacy is decided at join. */
+  const join = async (token: string, key: string) => {
+    const channel = connect(token).channel(topic, { config: { private: true, presence: { key } } });
+    channel.on('presence', { event: 'sync' }, () => {});
+    await subscribed(channel);
+    return channel;
+  };
+
+  assert.deepEqual((await settings(studentToken, 'GET')).json(), { coursePresence: 'everyone' });
+  const everyone = await join(studentToken, 'student');
+  assert.equal(await everyone.track({ name: 'Sam' }), 'ok');
+  await everyone.untrack();
+
+  assert.equal((await settings(studentToken, 'PUT', { coursePresence: 'off' })).statusCode, 403);
+  assert.equal((await settings(adminToken, 'PUT', { coursePresence: 'hidden' })).statusCode, 400);
+  assert.equal((await settings(adminToken, 'PUT', { coursePresence: 'staff' })).statusCode, 200);
+  assert.deepEqual((await settings(studentToken, 'GET')).json(), { coursePresence: 'staff' });
+  const elsewhere = await auth.tokenFor(otherTenant, ['tenant_admin']);
+  assert.deepEqual((await settings(elsewhere, 'GET')).json(), { coursePresence: 'everyone' });
+
+  const watching = await join(studentToken, 'student');
+  assert.equal(await watching.track({ name: 'Sam' }), 'error');
+  const staff = await join(teacherToken, 'teacher');
+  assert.equal(await staff.track({ name: 'Ms Rivera' }), 'ok');
+  // The student still sees the staff who are here; nobody sees the student.
+  await waitFor('the student sees the teacher', () =>
+    Object.keys(watching.presenceState()).includes('teacher'),
+  );
+  assert.deepEqual(Object.keys(staff.presenceState()), ['teacher']);
+
+  assert.equal((await settings(adminToken, 'PUT', { coursePresence: 'off' })).statusCode, 200);
+  const hidden = await join(teacherToken, 'teacher-again');
+  assert.equal(await hidden.track({ name: 'Ms Rivera' }), 'error');
 });

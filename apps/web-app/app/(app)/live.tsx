@@ -89,6 +89,8 @@ export function CourseLive({
   const t = useTranslations('live');
   const router = useRouter();
   const [people, setPeople] = useState<Person[] | null>(null);
+  // Refused when the district's presence privacy does not show this user (staff only, or off).
+  const [shown, setShown] = useState(true);
   useChannel(`course:${courseId}`, { presenceKey: me.id }, (channel) => {
     let refresh: ReturnType<typeof setTimeout> | undefined;
     const changed = () => {
@@ -112,11 +114,14 @@ export function CourseLive({
         changed,
       );
     return (status) => {
-      if (status === 'SUBSCRIBED') void channel.track({ name: me.name, role: me.role });
+      if (status === 'SUBSCRIBED')
+        void channel.track({ name: me.name, role: me.role }).then((result) => setShown(result !== 'error'));
     };
   });
   if (!people) return null;
   const others = people.filter((person) => person.key !== me.id);
+  // Not shown and nobody to show: with presence off there is nothing to say on the page.
+  if (!shown && others.length === 0) return null;
   const staff = (role: string) => role === 'teacher' || role === 'ta';
   // Staff first, then by name, so the teacher is never among those only counted.
   others.sort(
@@ -127,6 +132,7 @@ export function CourseLive({
       <h2 id="presence-title" className="presence-title">
         {t('hereNow')}
       </h2>
+      {shown ? null : <p className="meta">{t('notShown')}</p>}
       {others.length === 0 ? (
         <p className="meta">{t('onlyYou')}</p>
       ) : (

@@ -5,10 +5,13 @@ export async function upsertCourseMember(
   tenantId: string,
   courseId: string,
   userId: string,
+  role: string | null,
 ): Promise<void> {
   await tx`
-    insert into live.course_members (tenant_id, course_id, user_id) values (${tenantId}, ${courseId}, ${userId})
-    on conflict (course_id, user_id) do update set tenant_id = excluded.tenant_id, updated_at = now()`;
+    insert into live.course_members (tenant_id, course_id, user_id, role)
+    values (${tenantId}, ${courseId}, ${userId}, ${role})
+    on conflict (course_id, user_id) do update
+      set tenant_id = excluded.tenant_id, role = excluded.role, updated_at = now()`;
 }
 
 export async function deleteCourseMember(tx: Tx, courseId: string, userId: string): Promise<void> {

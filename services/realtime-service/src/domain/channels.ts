@@ -87,8 +87,8 @@ export async function joinChannel(
   const tenantId = claims.app_metadata.tenant_id;
   const rights =
     isPrivate === true
-      ? await withTenant(deps.sql, claims, (tx) => probeTopicRights(tx, tenantId, sub, 'broadcast'))
-      : { read: true, write: true };
+      ? await withTenant(deps.sql, claims, (tx) => probeTopicRights(tx, tenantId, sub))
+      : { read: true, write: true, track: true };
   if (!rights.read)
     return {
       ok: false,
@@ -132,6 +132,7 @@ export async function joinChannel(
     claims,
     isPrivate: isPrivate === true,
     mayWrite: rights.write,
+    mayTrack: rights.track,
     self: broadcastConfig.self === true,
     ack: broadcastConfig.ack === true,
     presenceEnabled: presenceConfig.enabled === true,

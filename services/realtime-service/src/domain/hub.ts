@@ -31,6 +31,8 @@ export interface Member {
   claims: TenantClaims;
   isPrivate: boolean;
   mayWrite: boolean;
+  /** May track presence here (the tenant's presence privacy, see live.may_share_presence). */
+  mayTrack: boolean;
   self: boolean;
   ack: boolean;
   presenceEnabled: boolean;

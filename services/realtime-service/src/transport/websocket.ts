@@ -266,16 +266,16 @@ class Connection implements Peer {
 
   #presence(member: Member, frame: Frame) {
     const { event, payload } = frame.payload;
-    if (!member.mayWrite)
+    if (event === 'untrack') {
+      this.deps.hub.untrack(member);
+      return this.send(replyFrame(frame, 'ok', {}));
+    }
+    if (!member.mayTrack)
       return this.send(
         replyFrame(frame, 'error', {
           reason: `Unauthorized: You do not have permissions to track presence on: ${member.sub}`,
         }),
       );
-    if (event === 'untrack') {
-      this.deps.hub.untrack(member);
-      return this.send(replyFrame(frame, 'ok', {}));
-    }
     if (event !== 'track' || typeof payload !== 'object' || payload === null || Array.isArray(payload))
       return this.send(
         replyFrame(frame, 'error', {
