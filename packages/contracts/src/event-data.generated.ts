@@ -79,6 +79,8 @@ export interface FileDeletedV1 {
   deletedBy: string;
   /** ISO-8601 UTC instant of the deletion */
   deletedAt: string;
+  /** what deleted it: request (a DELETE by the course's staff) | item_deleted (its course item was deleted: course-service's course.management.item_deleted, whose deletedBy it carries); null from producers before it was added */
+  trigger?: null | string;
 }
 
 /** content.delivery.file_uploaded v1 */
@@ -121,6 +123,50 @@ export interface EnrollmentChangedV1 {
   sectionId?: null | string;
   /** uuid of the user who made the change (the member themself when self-enrolling); null when the platform did it (the orientation enrolment of a new user) */
   actorId?: null | string;
+}
+
+/** course.management.item_deleted v1 */
+export interface ItemDeletedV1 {
+  /** uuid of the tenant the item belonged to (the envelope's tenantId too) */
+  tenantId: string;
+  /** uuid of the course (the aggregate id and Kafka key) */
+  courseId: string;
+  /** uuid of the module the item was in */
+  moduleId: string;
+  /** uuid of the deleted item */
+  itemId: string;
+  /** what the item was: page | file | link | assessment (a string so a new kind never breaks old readers) */
+  kind: string;
+  /** uuid of the file a file item referenced, if any */
+  fileId?: null | string;
+  /** uuid of the assessment an assessment item referenced, if any */
+  assessmentId?: null | string;
+  /** what was deleted: item (the item itself) | module (its module, with all its items); a string so a new cause never breaks old readers */
+  cause: string;
+  /** uuid of the staff member who deleted it */
+  deletedBy: string;
+  /** ISO-8601 UTC instant of the deletion */
+  deletedAt: string;
+}
+
+/** course.management.schedule_changed v1 */
+export interface ScheduleChangedV1 {
+  /** uuid of the course (the aggregate id and Kafka key) */
+  courseId: string;
+  /** uuid of the module */
+  moduleId: string;
+  /** whether students see the module */
+  published: boolean;
+  /** ISO-8601 UTC instant the module opens; null for a module without a date (never due) */
+  unlockAt?: null | string;
+  /** uuids of the module's published items */
+  itemIds: Array<string>;
+  /** the module no longer exists: nothing of it is due */
+  removed?: boolean;
+  /** uuid of the staff member whose change this was */
+  changedBy: string;
+  /** ISO-8601 UTC instant of the change (the database clock once the module was locked) */
+  changedAt: string;
 }
 
 /** course.progress.item_completed v1 */
@@ -223,6 +269,8 @@ export interface EventDataMap {
   'content.delivery.file_deleted': FileDeletedV1;
   'content.delivery.file_uploaded': FileUploadedV1;
   'course.management.enrollment_changed': EnrollmentChangedV1;
+  'course.management.item_deleted': ItemDeletedV1;
+  'course.management.schedule_changed': ScheduleChangedV1;
   'course.progress.item_completed': ItemCompletedV1;
   'user.authentication.session_ended': SessionEndedV1;
   'user.authentication.user_deactivated': UserDeactivatedV1;

@@ -12,7 +12,10 @@ import { createStorageProvider, type StorageProvider } from '@eduspry/storage';
 import multipart from '@fastify/multipart';
 import { type CourseAccess, createCourseAccess } from './clients/course-access.ts';
 import type { ContentConfig } from './config.ts';
+import { subscribeToCourseItemEvents } from './consumers/course-items.ts';
+import { OBJECTS_DELETED_CHANNEL } from './db/files.ts';
 import type { ContentContext } from './domain/context.ts';
+import { removeDeletedObjects } from './domain/files.ts';
 import { sweepStaleUploads } from './domain/uploads.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -34,8 +37,16 @@ export interface ContentDeps {
 
 export interface ContentApp {
   app: ServiceApp;
-  /** One sweep: expired tus partials and `uploading` rows older than CONTENT_STALE_UPLOAD_SECONDS. */
-  sweep(): Promise<{ partials: number; rows: number }>;
+  /**
+   * One sweep: expired tus partials, `uploading` rows older than CONTENT_STALE_UPLOAD_SECONDS, and
+   * the objects of deleted versions still in storage (a removal that failed or never ran).
+   */
+  sweep(): Promise<{ partials: number; rows: number; objects: number }>;
+  /**
+   * Consumes course-service's events on `bus` (a deleted item deletes its files) and removes the
+   * deleted files' objects as each deletion commits (NOTIFY on `content_objects_deleted`).
+   */
+  followCourseEvents(bus: EventBus): Promise<{ stop(): Promise<void> }>;
 }
 
 /** Wires content-service: no I/O happens here beyond what routes and the sweeper do when called. */
@@ -116,7 +127,37 @@ export async function buildApp({
     async sweep() {
       const partials = await tus.cleanUpExpired();
       const rows = await sweepStaleUploads(ctx, config.CONTENT_STALE_UPLOAD_SECONDS);
-      return { partials, rows };
+      const objects = await removeDeletedObjects(ctx);
+      return { partials, rows, objects };
+    },
+    async followCourseEvents(bus) {
+      // One removal at a time; a commit announced meanwhile runs one more after it.
+      let running: Promise<void> | undefined;
+      let again = false;
+      const removeNow = (): void => {
+        if (running) {
+          again = true;
+          return;
+        }
+        running = (async () => {
+          do {
+            again = false;
+            await removeDeletedObjects(ctx).catch((error: Error) =>
+              ctx.log.warn({ err: error }, 'removing deleted objects failed: the sweeper retries'),
+            );
+          } while (again);
+          running = undefined;
+        })();
+      };
+      const listener = await sql.listen(OBJECTS_DELETED_CHANNEL, removeNow);
+      const subscription = await subscribeToCourseItemEvents(bus, ctx);
+      return {
+        async stop() {
+          await subscription.stop();
+          await listener.unlisten();
+          await running;
+        },
+      };
     },
   };
 }

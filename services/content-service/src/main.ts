@@ -27,11 +27,15 @@ await runService(
     await mkdir(config.CONTENT_UPLOAD_DIR, { recursive: true });
     // content.outbox → Kafka (KAFKA_BROKERS) or the Postgres event log.
     const bus = createEventBus({ sql, service: 'content-service', logger });
-    const { app, sweep } = await buildApp({ sql, config, logger, eventBus: bus });
+    const { app, sweep, followCourseEvents } = await buildApp({ sql, config, logger, eventBus: bus });
     const relay = startOutboxRelay({ sql, schema: 'content', bus, logger });
+    // A deleted course item (or module) deletes its files: course-service's item_deleted.
+    const courseEvents = await followCourseEvents(bus);
     const runSweep = () =>
       sweep().then(
-        (swept) => (swept.partials || swept.rows) && logger.info({ context: swept }, 'swept stale uploads'),
+        (swept) =>
+          (swept.partials || swept.rows || swept.objects) &&
+          logger.info({ context: swept }, 'swept stale uploads and deleted objects'),
         (error: Error) => logger.error({ err: error }, 'sweeping stale uploads failed'),
       );
     // At start (whatever a crash left behind), then periodically.
@@ -42,6 +46,7 @@ await runService(
       app,
       close: async () => {
         clearInterval(sweeper);
+        await courseEvents.stop();
         await relay.stop();
         await bus.close();
         await sql.end({ timeout: 5 });

@@ -17,7 +17,7 @@ import {
   type Json,
   type User,
 } from '../../course-service/test/helpers.ts';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type ContentApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
 
 export type { Json, User };
@@ -25,7 +25,9 @@ export type { Json, User };
 export interface Harness {
   course: CourseHarness;
   content: ServiceApp;
-  sweep(): Promise<{ partials: number; rows: number }>;
+  sweep: ContentApp['sweep'];
+  /** Consumes course-service's events from a bus (deleted items delete their files). */
+  followCourseEvents: ContentApp['followCourseEvents'];
   sql: Sql;
   admin: Sql;
   storage: StorageProvider;
@@ -81,7 +83,11 @@ export async function harness(env: Record<string, string> = {}): Promise<Harness
     CONTENT_SIGNING_SECRET: 'test-signing-secret-of-at-least-32-characters',
     ...env,
   });
-  const { app: content, sweep } = await buildApp({
+  const {
+    app: content,
+    sweep,
+    followCourseEvents,
+  } = await buildApp({
     sql,
     config,
     storage,
@@ -107,6 +113,7 @@ export async function harness(env: Record<string, string> = {}): Promise<Harness
     course,
     content,
     sweep,
+    followCourseEvents,
     sql,
     admin: course.admin,
     storage,

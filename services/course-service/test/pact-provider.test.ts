@@ -32,6 +32,6 @@ test('course-service’s events carry what their consumers read', async (t) => {
     provider: 'course-service',
     messageProviders: provider.verification.messageProviders,
   });
-  for (const consumer of ['notification-service', 'analytics-service'])
+  for (const consumer of ['notification-service', 'analytics-service', 'content-service'])
     assert.ok(verified.includes(consumer), `verified: ${verified.join(', ')}`);
 });

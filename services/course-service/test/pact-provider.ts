@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ProviderVerification } from '@eduspry/contracts/pact-testing';
 import { changeCourse, createCourse } from '../src/domain/courses.ts';
 import { enroll } from '../src/domain/enrollments.ts';
-import { addItem } from '../src/domain/items.ts';
+import { addItem, removeItem } from '../src/domain/items.ts';
 import { addModule } from '../src/domain/modules.ts';
 import { markItemComplete } from '../src/domain/progress.ts';
 import { outboxEvents } from '../src/events.ts';
@@ -144,6 +144,26 @@ export async function startCourseProvider(): Promise<CourseProvider> {
           const { student, courseId, itemId } = await world({ module: true, enrolled: true });
           await markItemComplete(ctx, student.claims, courseId, itemId!);
           return lastEvent(student.claims.app_metadata.tenant_id, 'course.progress.item_completed');
+        },
+        'an item_deleted event for an item its teacher deleted': async () => {
+          const { teacher, courseId, itemId } = await world({ module: true });
+          await removeItem(ctx, teacher.claims, { courseId, itemId: itemId! });
+          return lastEvent(teacher.claims.app_metadata.tenant_id, 'course.management.item_deleted');
+        },
+        'a schedule_changed event for a published module with an unlock date': async () => {
+          const { teacher, courseId } = await world();
+          const module = await addModule(ctx, teacher.claims, courseId, {
+            title: 'Week 1',
+            published: true,
+            unlockAt: '2026-09-01T08:00:00.000Z',
+          });
+          await addItem(
+            ctx,
+            teacher.claims,
+            { courseId, moduleId: module.id },
+            { kind: 'page', title: 'Read me', body: 'Hello', published: true },
+          );
+          return lastEvent(teacher.claims.app_metadata.tenant_id, 'course.management.schedule_changed');
         },
       },
     },

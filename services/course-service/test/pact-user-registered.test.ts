@@ -34,6 +34,8 @@ test('user_registered: the tenant and user of a new account', async () => {
   const events: CourseEvents = {
     enrollmentChanged: async (_tx, event) => void emitted.push(event),
     itemCompleted: async () => {},
+    scheduleChanged: async () => {},
+    itemsDeleted: async () => {},
   };
   await subscribeToUserEvents(bus, events);
   assert.deepEqual(subscription?.eventTypes, [...USER_EVENT_TYPES]);

@@ -124,22 +124,24 @@ export async function insertVersion(
             ${version.storageKey}, ${version.uploadedBy})`;
 }
 
+/** Null when the version is no longer `uploading` (deleted meanwhile, with its item): nothing changes. */
 export async function markVersionReady(
   tx: Tx,
   fileId: string,
   version: number,
   fields: { mediaType: string; sizeBytes: number; sha256: string },
-): Promise<Date> {
+): Promise<Date | null> {
   const [row] = await tx<{ readyAt: Date }[]>`
     update content.file_versions
     set status = 'ready', media_type = ${fields.mediaType}, size_bytes = ${fields.sizeBytes},
         sha256 = ${fields.sha256}, ready_at = now(), upload_id = null
     where file_id = ${fileId} and version = ${version} and status = 'uploading'
     returning ready_at as "readyAt"`;
+  if (!row) return null;
   await tx`
     update content.files set status = 'ready', current_version = ${version}, updated_at = now()
     where id = ${fileId}`;
-  return row!.readyAt;
+  return row.readyAt;
 }
 
 /** Removes an upload that did not complete: its version row, and the file if nothing else of it exists. */
@@ -184,4 +186,80 @@ export async function staleUploadingVersions(
     select tenant_id as "tenantId", file_id as "fileId", version, storage_key as "storageKey"
     from content.file_versions where status = 'uploading' and created_at < ${before}
     order by created_at limit 500`;
+}
+
+export interface RemovedFile {
+  fileId: string;
+  /** Bytes of its versions that were `ready`: what the tenant's usage gives back. */
+  releasedBytes: number;
+}
+
+/**
+ * Marks every file of a course item in the tenant deleted, all their versions with them (an
+ * upload still in flight too: it cannot complete any more), and answers each file with the bytes
+ * its ready versions held. Files already deleted are not answered again: a repeat changes nothing.
+ * Scoped by tenant explicitly, since the consumer runs as the service's role (no claims).
+ */
+export async function markItemFilesDeleted(
+  tx: Tx,
+  item: { tenantId: string; courseId: string; itemId: string },
+): Promise<RemovedFile[]> {
+  const files = await tx<{ id: string }[]>`
+    select id from content.files
+    where tenant_id = ${item.tenantId} and course_id = ${item.courseId} and item_id = ${item.itemId}
+      and status <> 'deleted'
+    order by created_at, id
+    for update`;
+  if (!files.length) return [];
+  const ids = files.map((file) => file.id);
+  const versions = await tx<{ fileId: string; releasedBytes: number }[]>`
+    with gone as (
+      select file_id, version, status, coalesce(size_bytes, 0) as size_bytes from content.file_versions
+      where tenant_id = ${item.tenantId} and file_id = any(${ids}::uuid[]) and status <> 'deleted'
+      for update
+    ), marked as (
+      update content.file_versions v set status = 'deleted'
+      from gone where v.file_id = gone.file_id and v.version = gone.version
+      returning gone.file_id, gone.status, gone.size_bytes
+    )
+    select file_id as "fileId", (sum(size_bytes) filter (where status = 'ready'))::float8 as "releasedBytes"
+    from marked group by file_id`;
+  await tx`
+    update content.files set status = 'deleted', updated_at = now()
+    where tenant_id = ${item.tenantId} and id = any(${ids}::uuid[])`;
+  const released = new Map(versions.map((v) => [v.fileId, v.releasedBytes ?? 0]));
+  return ids.map((fileId) => ({ fileId, releasedBytes: released.get(fileId) ?? 0 }));
+}
+
+export interface UnremovedObject {
+  fileId: string;
+  version: number;
+  storageKey: string;
+}
+
+/** Deleted versions whose object may still be in storage (a removal failed or has not run yet). */
+export async function unremovedObjects(tx: Tx, limit = 500): Promise<UnremovedObject[]> {
+  return tx<UnremovedObject[]>`
+    select file_id as "fileId", version, storage_key as "storageKey" from content.file_versions
+    where status = 'deleted' and removed_at is null
+    order by created_at limit ${limit}`;
+}
+
+/** Records that these deleted versions' objects are gone from storage. */
+export async function markObjectsRemoved(
+  tx: Tx,
+  removed: { fileId: string; version: number }[],
+): Promise<void> {
+  if (!removed.length) return;
+  await tx`
+    update content.file_versions v set removed_at = now()
+    from unnest(${removed.map((r) => r.fileId)}::uuid[], ${removed.map((r) => r.version)}::int[]) as r(file_id, version)
+    where v.file_id = r.file_id and v.version = r.version and v.status = 'deleted'`;
+}
+
+/** Postgres delivers a NOTIFY only when its transaction commits: deleted objects await removal. */
+export const OBJECTS_DELETED_CHANNEL = 'content_objects_deleted';
+
+export async function announceDeletedObjects(tx: Tx): Promise<void> {
+  await tx`select pg_notify(${OBJECTS_DELETED_CHANNEL}, '')`;
 }

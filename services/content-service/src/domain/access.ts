@@ -10,8 +10,8 @@ export type Permission = 'file:read' | 'file:manage' | 'storage:administer';
  * The check every use case starts with. Reads ask course-service's CheckAccess for the item
  * (or the course, for a file on no item): open → go on; locked → 403 with the lock reason;
  * anything else → 404, exactly as for a file that does not exist. Managing files needs the
- * CheckAccess answer `staff` for the course (teacher or TA of it, or its tenant's admin),
- * decided by course-service over gRPC, not by a copy of its rules here.
+ * CheckAccess answer `staff` for the course, and for its item when there is one (teacher or TA
+ * of it, or its tenant's admin), decided by course-service over gRPC, not by a copy of its rules.
  */
 export async function requireAccess(
   ctx: ContentContext,
@@ -35,9 +35,15 @@ export async function requireAccess(
       throw problems.create('item-locked', 'This item is not open yet', { reason: answer.reason });
     throw problems.create('file-not-found', 'No such file');
   }
-  const answer = await ctx.access.check({ ...caller, courseId });
+  // Asked with the item: a file cannot be put on an item course-service no longer has (deleted).
+  const itemId = target.itemId ?? null;
+  const answer = await ctx.access.check({ ...caller, courseId, itemId });
   if (answer.allowed && answer.reason === 'staff') return;
-  if (answer.reason === 'not-found') throw problems.create('not-found', `No course ${courseId}`);
+  if (answer.reason === 'not-found')
+    throw problems.create(
+      'not-found',
+      itemId ? `No item ${itemId} in course ${courseId}` : `No course ${courseId}`,
+    );
   throw problems.create('not-course-staff', "Only the course's teachers and TAs manage its files");
 }
 

@@ -102,7 +102,7 @@ export async function deleteFile(ctx: ContentContext, caller: Caller, fileId: st
   const released = await withTenant(ctx.sql, claims, async (tx) => {
     const locked = await files.findFileForUpdate(tx, fileId);
     if (locked?.status !== 'ready') throw problems.create('file-not-found', 'No such file');
-    let gone: { sizeBytes: number; storageKey: string }[];
+    let gone: { version: number; sizeBytes: number; storageKey: string }[];
     if (version === undefined) gone = await files.markFileDeleted(tx, fileId);
     else {
       if (version === locked.currentVersion)
@@ -112,7 +112,7 @@ export async function deleteFile(ctx: ContentContext, caller: Caller, fileId: st
         );
       const one = await files.markVersionDeleted(tx, fileId, version);
       if (!one) throw problems.create('file-not-found', `No version ${version} of this file`);
-      gone = [one];
+      gone = [{ version, ...one }];
     }
     const releasedBytes = gone.reduce((sum, v) => sum + v.sizeBytes, 0);
     await releaseQuota(tx, tenantId, releasedBytes);
@@ -124,17 +124,52 @@ export async function deleteFile(ctx: ContentContext, caller: Caller, fileId: st
       releasedBytes,
       deletedBy: claims.sub,
       deletedAt: new Date().toISOString(),
+      trigger: 'request',
     });
     return gone;
   });
-  // The rows say deleted (committed) before bytes go: a failed delete leaves garbage, never a dangling row.
-  for (const { storageKey } of released)
-    await ctx.storage
-      .delete(storageKey)
-      .catch((error: Error) =>
-        ctx.log.warn({ err: error, storageKey }, 'could not remove a deleted version from storage'),
-      );
+  // The rows say deleted (committed) before bytes go: a failed removal is retried by the sweeper.
+  await removeObjects(
+    ctx,
+    released.map(({ version, storageKey }) => ({ fileId, version, storageKey })),
+  );
   return { releasedBytes: released.reduce((sum, v) => sum + v.sizeBytes, 0) };
+}
+
+/**
+ * Removes deleted versions' objects from storage and records each one removed; one that fails
+ * stays unremoved (logged) for `removeDeletedObjects` to retry. Answers how many went.
+ */
+async function removeObjects(ctx: ContentContext, objects: files.UnremovedObject[]): Promise<number> {
+  const removed: files.UnremovedObject[] = [];
+  for (const object of objects) {
+    try {
+      await ctx.storage.delete(object.storageKey);
+      removed.push(object);
+    } catch (error) {
+      ctx.log.warn(
+        { err: error, storageKey: object.storageKey },
+        'could not remove a deleted version from storage: the sweeper retries',
+      );
+    }
+  }
+  if (removed.length)
+    await asPlatform(ctx.sql, 'record removed objects', ctx.log, (tx) =>
+      files.markObjectsRemoved(tx, removed),
+    );
+  return removed.length;
+}
+
+/**
+ * The objects of deleted versions still in storage: those of files deleted with their course
+ * item (removed once that deletion commits) and any earlier removal that failed. Run after each
+ * such deletion and by the sweeper; removing an object twice is harmless.
+ */
+export async function removeDeletedObjects(ctx: ContentContext, limit = 500): Promise<number> {
+  const pending = await asPlatform(ctx.sql, 'remove deleted objects', ctx.log, (tx) =>
+    files.unremovedObjects(tx, limit),
+  );
+  return pending.length ? removeObjects(ctx, pending) : 0;
 }
 
 /** A URL that fetches the file without a token for a short time. */

@@ -228,6 +228,8 @@ export async function storeUpload(
         sizeBytes,
         sha256,
       });
+      // Its course item was deleted mid-upload (and the file with it): rolled back, nothing charged.
+      if (!readyAt) throw problems.create('file-not-found', 'The file was deleted while it was uploading');
       await contentEvents.fileUploaded(tx, tenantId, {
         fileId,
         version,

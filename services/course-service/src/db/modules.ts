@@ -90,6 +90,30 @@ export async function updateModule(
   await tx`update course.modules set ${tx(changes)}, updated_at = now() where id = ${moduleId}`;
 }
 
+/** Locks a module's row for a change of its schedule: changes of one module queue behind each other. */
+export async function lockModule(tx: Tx, moduleId: string): Promise<void> {
+  await tx`select 1 from course.modules where id = ${moduleId} for no key update`;
+}
+
+export interface ModuleSchedule {
+  published: boolean;
+  unlockAt: Date | null;
+  itemIds: string[];
+  /** The database clock now: read under lockModule, later changes of the module read a later one. */
+  changedAt: Date;
+}
+
+/** A module's schedule as it stands in this transaction; undefined when the module does not exist. */
+export async function moduleSchedule(tx: Tx, moduleId: string): Promise<ModuleSchedule | undefined> {
+  const [row] = await tx<ModuleSchedule[]>`
+    select m.published, m.unlock_at as "unlockAt",
+      array(select i.id from course.items i where i.module_id = m.id and i.published order by i.position)::text[]
+        as "itemIds",
+      clock_timestamp() as "changedAt"
+    from course.modules m where m.id = ${moduleId}`;
+  return row;
+}
+
 /** Rewrites positions 0..n-1 in the given order; the unique constraint is checked at commit. */
 export async function reorder(tx: Tx, table: 'modules' | 'items', ids: string[]): Promise<void> {
   const target = table === 'modules' ? tx`course.modules` : tx`course.items`;
@@ -142,6 +166,41 @@ export async function insertItem(tx: Tx, item: NewItem): Promise<ItemRow> {
             ${item.published})
     returning ${itemColumns(tx)}`;
   return row!;
+}
+
+/**
+ * Deletes one item, or every item of a module, and answers what they were (their completions go
+ * with them, by cascade). Positions keep a gap until `closeGaps`.
+ */
+export async function deleteItems(
+  tx: Tx,
+  courseId: string,
+  which: { itemId: string } | { moduleId: string },
+): Promise<ItemRow[]> {
+  return tx<ItemRow[]>`
+    delete from course.items
+    where course_id = ${courseId}
+      and ${'itemId' in which ? tx`id = ${which.itemId}` : tx`module_id = ${which.moduleId}`}
+    returning ${itemColumns(tx)}`;
+}
+
+/** Deletes a module (its items must be deleted first, to be answered); false when there was none. */
+export async function deleteModule(tx: Tx, courseId: string, moduleId: string): Promise<boolean> {
+  const rows =
+    await tx`delete from course.modules where id = ${moduleId} and course_id = ${courseId} returning 1`;
+  return rows.length === 1;
+}
+
+/** Positions 0..n-1 again, in their order, after a deletion left a gap (checked at commit). */
+export async function closeGaps(tx: Tx, within: { moduleId: string } | { courseId: string }): Promise<void> {
+  const [target, parent] =
+    'moduleId' in within
+      ? [tx`course.items`, tx`module_id = ${within.moduleId}`]
+      : [tx`course.modules`, tx`course_id = ${within.courseId}`];
+  await tx`
+    update ${target} t set position = o.position - 1, updated_at = now()
+    from (select id, row_number() over (order by position) as position from ${target} where ${parent}) o
+    where t.id = o.id and t.position <> o.position - 1`;
 }
 
 export async function updateItem(

@@ -1,9 +1,19 @@
 import type { TenantClaims } from '@eduspry/common';
-import { findItem, findModule, insertItem, listItems, reorder, updateItem } from '../db/modules.ts';
+import {
+  closeGaps,
+  deleteItems,
+  findItem,
+  findModule,
+  insertItem,
+  listItems,
+  lockModule,
+  reorder,
+  updateItem,
+} from '../db/modules.ts';
 import { problems } from '../problems.ts';
 import { requireAccess } from './access.ts';
 import { type CourseContext, inTenant } from './context.ts';
-import { assertCompleteOrder, moduleLocked, moduleViews } from './modules.ts';
+import { assertCompleteOrder, moduleLocked, moduleViews, tellItemsDeleted, tellSchedule } from './modules.ts';
 import { type ItemKind, requiredItemField } from './rules.ts';
 
 export interface NewItemFields {
@@ -42,7 +52,9 @@ export async function addItem(
     const course = await requireAccess(tx, claims, 'course:manage', { courseId: ids.courseId });
     const module = await findModule(tx, course.id, ids.moduleId);
     if (!module) throw problems.create('not-found', `No module ${ids.moduleId}`);
-    return insertItem(tx, {
+    // Locked even for a draft item: positions are counted from the module's items.
+    await lockModule(tx, module.id);
+    const row = await insertItem(tx, {
       tenantId: claims.app_metadata.tenant_id,
       courseId: course.id,
       moduleId: module.id,
@@ -54,6 +66,8 @@ export async function addItem(
       assessmentId: fields.assessmentId ?? null,
       published: fields.published ?? false,
     });
+    if (row.published) await tellSchedule(ctx, tx, claims, { courseId: course.id, moduleId: module.id });
+    return row;
   });
   return { ...item, completed: false };
 }
@@ -81,7 +95,10 @@ export function changeItem(ctx: CourseContext, claims: TenantClaims, ids: ItemId
     if (!item) throw problems.create('not-found', `No item ${ids.itemId}`);
     if (patch.url === null && requiredItemField(item.kind) === 'url')
       throw problems.create('bad-request', 'A link item needs url');
+    const schedule = patch.published !== undefined && patch.published !== item.published;
+    if (schedule) await lockModule(tx, item.moduleId);
     await updateItem(tx, item.id, patch);
+    if (schedule) await tellSchedule(ctx, tx, claims, { courseId: course.id, moduleId: item.moduleId });
     return { ...(await findItem(tx, course.id, item.id))!, completed: false };
   });
 }
@@ -97,5 +114,22 @@ export function openItem(ctx: CourseContext, claims: TenantClaims, ids: ItemIds)
     if (!staff && (!module || !item.published)) throw problems.create('not-found', `No item ${ids.itemId}`);
     if (!module!.access.allowed) throw moduleLocked(module!.access.reason);
     return { ...item, completed: module!.items.some((i) => i.id === item.id && i.completed) };
+  });
+}
+
+/**
+ * Deletes an item (its completions go with it) and emits item_deleted in the same transaction, so
+ * its files are deleted by content-service; a published item also changes its module's schedule.
+ */
+export function removeItem(ctx: CourseContext, claims: TenantClaims, ids: ItemIds): Promise<void> {
+  return inTenant(ctx, claims, async (tx) => {
+    const course = await requireAccess(tx, claims, 'course:manage', { courseId: ids.courseId });
+    const item = await findItem(tx, course.id, ids.itemId);
+    if (!item) throw problems.create('not-found', `No item ${ids.itemId}`);
+    await lockModule(tx, item.moduleId);
+    const deleted = await deleteItems(tx, course.id, { itemId: item.id });
+    await closeGaps(tx, { moduleId: item.moduleId });
+    await tellItemsDeleted(ctx, tx, claims, deleted, 'item');
+    if (item.published) await tellSchedule(ctx, tx, claims, { courseId: course.id, moduleId: item.moduleId });
   });
 }

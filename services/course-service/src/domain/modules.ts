@@ -1,13 +1,19 @@
 import type { TenantClaims, Tx } from '@eduspry/common';
 import type { CourseRow } from '../db/courses.ts';
 import {
+  closeGaps,
   completedItemIds,
+  deleteItems,
+  deleteModule,
   findModule,
+  type ItemRow,
   insertModule,
   listItems,
   listModules,
+  lockModule,
   type ModuleRow,
   moduleProgress,
+  moduleSchedule,
   reorder,
   updateModule,
 } from '../db/modules.ts';
@@ -117,6 +123,34 @@ export function openModule(ctx: CourseContext, claims: TenantClaims, courseId: s
   });
 }
 
+/**
+ * Emits `course.management.schedule_changed` with the module's schedule as this transaction
+ * leaves it: what analytics needs to tell a student behind the schedule. A change to an existing
+ * module takes `lockModule` before it, so the events of one module are stamped in commit order.
+ */
+export async function tellSchedule(
+  ctx: CourseContext,
+  tx: Tx,
+  claims: TenantClaims,
+  ids: { courseId: string; moduleId: string },
+): Promise<void> {
+  const schedule = await moduleSchedule(tx, ids.moduleId);
+  await ctx.events.scheduleChanged(tx, {
+    tenantId: claims.app_metadata.tenant_id,
+    ...ids,
+    published: schedule?.published ?? false,
+    unlockAt: schedule?.unlockAt?.toISOString() ?? null,
+    itemIds: schedule?.itemIds ?? [],
+    removed: !schedule,
+    changedBy: claims.sub,
+    changedAt: (schedule?.changedAt ?? new Date()).toISOString(),
+  });
+}
+
+/** Whether a change touches what students are expected to have done, and by when. */
+const changesSchedule = (patch: { published?: boolean | undefined; unlockAt?: string | null | undefined }) =>
+  patch.published !== undefined || patch.unlockAt !== undefined;
+
 async function assertRequirable(tx: Tx, courseId: string, requiresModuleId: string): Promise<void> {
   if (!(await findModule(tx, courseId, requiresModuleId)))
     throw problems.create(
@@ -143,6 +177,7 @@ export function addModule(
       unlockAt: fields.unlockAt ?? null,
       requiresModuleId,
     });
+    await tellSchedule(ctx, tx, claims, { courseId: course.id, moduleId: row.id });
     return (await moduleViews(tx, claims, course)).find((view) => view.id === row.id)!;
   });
 }
@@ -166,7 +201,9 @@ export function changeModule(
       if (createsPrerequisiteCycle(requiresOf, moduleId, requiresModuleId))
         throw problems.create('bad-request', 'Unlock rules would form a cycle');
     }
+    if (changesSchedule(patch)) await lockModule(tx, moduleId);
     await updateModule(tx, moduleId, patch);
+    if (changesSchedule(patch)) await tellSchedule(ctx, tx, claims, { courseId: course.id, moduleId });
     return (await moduleViews(tx, claims, course)).find((view) => view.id === moduleId)!;
   });
 }
@@ -198,5 +235,57 @@ export function reorderModules(
     );
     await reorder(tx, 'modules', moduleIds);
     return moduleViews(tx, claims, course);
+  });
+}
+
+/**
+ * Emits `course.management.item_deleted` for each deleted item, in the deleting transaction: what
+ * content-service needs to delete the item's files without asking course-service.
+ */
+export async function tellItemsDeleted(
+  ctx: CourseContext,
+  tx: Tx,
+  claims: TenantClaims,
+  items: ItemRow[],
+  cause: 'item' | 'module',
+): Promise<void> {
+  const deletedAt = new Date().toISOString();
+  await ctx.events.itemsDeleted(
+    tx,
+    items.map((item) => ({
+      tenantId: claims.app_metadata.tenant_id,
+      courseId: item.courseId,
+      moduleId: item.moduleId,
+      itemId: item.id,
+      kind: item.kind,
+      fileId: item.fileId,
+      assessmentId: item.assessmentId,
+      cause,
+      deletedBy: claims.sub,
+      deletedAt,
+    })),
+  );
+}
+
+/**
+ * Deletes a module with all its items (their completions go with them): one item_deleted per
+ * item, and the module's schedule as removed, all in the deleting transaction. Modules that
+ * required it no longer require anything (`on delete set null`).
+ */
+export function removeModule(
+  ctx: CourseContext,
+  claims: TenantClaims,
+  { courseId, moduleId }: { courseId: string; moduleId: string },
+): Promise<void> {
+  return inTenant(ctx, claims, async (tx) => {
+    const course = await requireAccess(tx, claims, 'course:manage', { courseId, lock: true });
+    if (!(await findModule(tx, course.id, moduleId)))
+      throw problems.create('not-found', `No module ${moduleId}`);
+    await lockModule(tx, moduleId);
+    const items = await deleteItems(tx, course.id, { moduleId });
+    await deleteModule(tx, course.id, moduleId);
+    await closeGaps(tx, { courseId: course.id });
+    await tellItemsDeleted(ctx, tx, claims, items, 'module');
+    await tellSchedule(ctx, tx, claims, { courseId: course.id, moduleId });
   });
 }

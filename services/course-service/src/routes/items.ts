@@ -1,6 +1,6 @@
 import type { ServiceApp } from '@eduspry/common';
 import { Type } from 'typebox';
-import { addItem, changeItem, openItem, reorderItems } from '../domain/items.ts';
+import { addItem, changeItem, openItem, removeItem, reorderItems } from '../domain/items.ts';
 import { claimsOf, type RouteDeps } from './context.ts';
 import {
   errors,
@@ -76,6 +76,22 @@ export async function itemRoutes(app: ServiceApp, ctx: RouteDeps): Promise<void>
       },
     },
     async (request) => changeItem(ctx, claimsOf(request), request.params, request.body),
+  );
+  app.delete(
+    '/courses/:courseId/items/:itemId',
+    {
+      schema: {
+        summary:
+          'Delete an item (staff); its completions go with it and course.management.item_deleted tells content-service to delete its files',
+        security,
+        params: ItemParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await removeItem(ctx, claimsOf(request), request.params);
+      return reply.status(204).send(null);
+    },
   );
   app.get(
     '/courses/:courseId/items/:itemId',

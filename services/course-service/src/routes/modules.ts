@@ -1,6 +1,13 @@
 import type { ServiceApp } from '@eduspry/common';
 import { Type } from 'typebox';
-import { addModule, changeModule, listCourseModules, openModule, reorderModules } from '../domain/modules.ts';
+import {
+  addModule,
+  changeModule,
+  listCourseModules,
+  openModule,
+  removeModule,
+  reorderModules,
+} from '../domain/modules.ts';
 import { claimsOf, type RouteDeps } from './context.ts';
 import { CourseParams, errors, Module, ModuleParams, Order, security, Title, Uuid } from './schemas.ts';
 
@@ -65,6 +72,22 @@ export async function moduleRoutes(app: ServiceApp, ctx: RouteDeps): Promise<voi
       },
     },
     async (request) => changeModule(ctx, claimsOf(request), request.params, request.body),
+  );
+  app.delete(
+    '/courses/:courseId/modules/:moduleId',
+    {
+      schema: {
+        summary:
+          'Delete a module with all its items (staff): one course.management.item_deleted per item, so content-service deletes their files',
+        security,
+        params: ModuleParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await removeModule(ctx, claimsOf(request), request.params);
+      return reply.status(204).send(null);
+    },
   );
   app.put(
     '/courses/:courseId/modules/order',
