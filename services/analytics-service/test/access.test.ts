@@ -209,6 +209,7 @@ test('erasing a user removes their raw events and rollups; settings are the tena
     retentionDays: 365,
     inactiveDays: 7,
     lowGradePercent: 60,
+    scheduleGraceDays: 7,
   });
   const put = await h.call(s.admin, 'PUT', '/settings', {
     retentionDays: 30,

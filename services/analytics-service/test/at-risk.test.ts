@@ -48,6 +48,85 @@ test('a student who becomes at risk is told to each teacher and TA once; a relap
   assert.ok(again.slice(2).every((e) => (e.data.reasons as string[]).includes('low-grade')));
 });
 
+test('behind schedule: the items of a dated, published module not completed grace days after it opened (or after a later enrolment)', async () => {
+  const tenantId = await h.tenant();
+  const courseId = randomUUID();
+  const days = (n: number) => new Date(h.now.getTime() - n * 86400_000);
+  const [teacher, done, behind, late] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const [dated, undated, draft, gone] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const items = Array.from({ length: 5 }, () => randomUUID());
+  await h.deliver(h.enrolled(tenantId, teacher, courseId, 'teacher', days(30)));
+  for (const student of [done, behind])
+    await h.deliver(h.enrolled(tenantId, student, courseId, 'student', days(12)));
+  await h.deliver(h.enrolled(tenantId, late, courseId, 'student', days(2)));
+  // The latest schedule counts, whatever order the events arrive in: the stale one comes last.
+  await h.deliver(
+    h.scheduled(tenantId, courseId, dated, { unlockAt: days(10), itemIds: items.slice(0, 2) }, days(9)),
+  );
+  await h.deliver(
+    h.scheduled(tenantId, courseId, dated, { unlockAt: days(1), itemIds: [items[0]!] }, days(11)),
+  );
+  await h.deliver(
+    h.scheduled(tenantId, courseId, undated, { unlockAt: null, itemIds: [items[2]!] }, days(11)),
+  );
+  await h.deliver(
+    h.scheduled(
+      tenantId,
+      courseId,
+      draft,
+      { unlockAt: days(10), itemIds: [items[3]!], published: false },
+      days(11),
+    ),
+  );
+  await h.deliver(
+    h.scheduled(
+      tenantId,
+      courseId,
+      gone,
+      { unlockAt: days(20), itemIds: [items[4]!], removed: true },
+      days(11),
+    ),
+  );
+  for (const itemId of items.slice(0, 2))
+    await h.deliver(h.completed(tenantId, done, courseId, dated, itemId, days(3)));
+  await h.deliver(h.completed(tenantId, behind, courseId, dated, items[0]!, days(3)));
+  for (const student of [done, behind, late]) {
+    const person = await h.person(tenantId, ['student'], student);
+    await h.call(person, 'POST', '/track', {
+      events: [track('heartbeat', new Date(h.now.getTime() - 60_000), { courseId, seconds: 60 })],
+    });
+  }
+  const staff = await h.person(tenantId, ['instructor'], teacher);
+  const behindNow = async () =>
+    (
+      (await h.call(staff, 'GET', `/reports/courses/${courseId}`)).body.atRisk as {
+        userId: string;
+        reasons: { code: string; detail: string }[];
+      }[]
+    )
+      .map((s) => ({ userId: s.userId, reasons: s.reasons.filter((r) => r.code === 'behind-schedule') }))
+      .filter((s) => s.reasons.length > 0);
+  assert.deepEqual(await behindNow(), [
+    { userId: behind, reasons: [{ code: 'behind-schedule', detail: '1 of 2 items due by now completed' }] },
+  ]);
+
+  await sweepAtRisk(h.ctx);
+  const told = await outbox(tenantId);
+  assert.deepEqual(
+    told.map((e) => [e.data.studentId, e.data.reasons]),
+    [[behind, ['behind-schedule']]],
+  );
+
+  // A longer grace (kept by a later change that leaves it out) means the module is not due yet.
+  const admin = await h.person(tenantId, ['tenant_admin']);
+  const settings = { retentionDays: 365, inactiveDays: 7, lowGradePercent: 60 };
+  assert.equal((await h.call(admin, 'PUT', '/settings', { ...settings, scheduleGraceDays: 11 })).status, 200);
+  const kept = await h.call(admin, 'PUT', '/settings', settings);
+  assert.deepEqual(kept.body, { ...settings, scheduleGraceDays: 11 });
+  assert.deepEqual(await behindNow(), []);
+  assert.equal((await h.call(admin, 'PUT', '/settings', { ...settings, scheduleGraceDays: -1 })).status, 400);
+});
+
 test('retention deletes raw events past the tenant’s retention, keeps the rest', async () => {
   const tenantId = await h.tenant();
   const admin = await h.person(tenantId, ['tenant_admin']);

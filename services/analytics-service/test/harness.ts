@@ -125,10 +125,51 @@ export class Harness {
     );
   }
 
+  /** A module's schedule as course-service tells it (published, with its unlock date and items). */
+  scheduled(
+    tenantId: string,
+    courseId: string,
+    moduleId: string,
+    schedule: { unlockAt: Date | null; itemIds: string[]; published?: boolean; removed?: boolean },
+    at: Date,
+  ) {
+    return this.event(
+      'course.management.schedule_changed',
+      tenantId,
+      {
+        courseId,
+        moduleId,
+        published: schedule.published ?? true,
+        unlockAt: schedule.unlockAt?.toISOString() ?? null,
+        itemIds: schedule.itemIds,
+        removed: schedule.removed ?? false,
+        changedBy: randomUUID(),
+        changedAt: at.toISOString(),
+      },
+      at,
+    );
+  }
+
+  completed(tenantId: string, userId: string, courseId: string, moduleId: string, itemId: string, at: Date) {
+    return this.event(
+      'course.progress.item_completed',
+      tenantId,
+      { userId, courseId, itemId, moduleId, position: 0, completedAt: at.toISOString() },
+      at,
+    );
+  }
+
   /** A tenant's rollup rows, in a stable order, for comparing two ways of getting there. */
   async rollups(tenantId: string): Promise<Record<string, unknown[]>> {
     const out: Record<string, unknown[]> = {};
-    for (const table of ['daily_activity', 'student_items', 'grades', 'enrollments', 'users'])
+    for (const table of [
+      'daily_activity',
+      'student_items',
+      'grades',
+      'enrollments',
+      'users',
+      'course_schedules',
+    ])
       out[table] = await this.admin.unsafe(
         `select * from analytics.${table} where tenant_id = $1 order by 1, 2, 3, 4`,
         [tenantId],

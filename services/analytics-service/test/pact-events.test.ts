@@ -132,6 +132,39 @@ describe('analytics-service ← course-service events', () => {
         assert.deepEqual(row, { module_id: MODULE_ID, position: 0, completed: true });
       });
   });
+  test('schedule_changed: which published items of a module are due from when', async () => {
+    await fromCourse.pact
+      .addAsynchronousInteraction()
+      .expectsToReceive('a schedule_changed event for a published module with an unlock date', (b) =>
+        b.withJSONContent(
+          envelope('7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d', 'course.management.schedule_changed', {
+            courseId: uuid(COURSE_ID),
+            moduleId: uuid(MODULE_ID),
+            published: true,
+            unlockAt: regex(
+              /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.source,
+              '2026-09-01T08:00:00.000Z',
+            ),
+            itemIds: eachLike(uuid(ITEM_ID)),
+            removed: false,
+          }),
+        ),
+      )
+      .executeTest(async (message) => {
+        await ingest(message as never);
+        const [row] = await admin<
+          { published: boolean; unlock_at: Date; item_ids: string[]; removed: boolean }[]
+        >`
+          select published, unlock_at, item_ids, removed from analytics.course_schedules
+          where tenant_id = ${TENANT_ID} and course_id = ${COURSE_ID} and module_id = ${MODULE_ID}`;
+        assert.deepEqual(row, {
+          published: true,
+          unlock_at: new Date('2026-09-01T08:00:00.000Z'),
+          item_ids: [ITEM_ID],
+          removed: false,
+        });
+      });
+  });
 });
 
 describe('analytics-service ← assessment-service events', () => {

@@ -79,6 +79,22 @@ function history(rand: () => number) {
     userId: students[5],
     deactivatedAt: at().toISOString(),
   });
+  // Each module's schedule changes a few times; two changes share an instant (the id decides).
+  for (const courseId of courses)
+    for (const moduleId of modules)
+      for (let change = 0; change < 3; change++) {
+        const when = change === 2 ? tie : at();
+        envelope('course.management.schedule_changed', when, {
+          courseId,
+          moduleId,
+          published: rand() < 0.7,
+          unlockAt: rand() < 0.8 ? at().toISOString() : null,
+          itemIds: items.filter(() => rand() < 0.6),
+          removed: rand() < 0.1,
+          changedBy: teacher,
+          changedAt: when.toISOString(),
+        });
+      }
   for (let i = 0; i < 400; i++) {
     const userId = pick(students);
     const courseId = pick(courses);
@@ -194,6 +210,7 @@ test('replaying the whole log twice, or shuffled in odd batches, gives exactly t
   }
   const reference = strip(await h.rollups(ordered));
   assert.ok((await h.rollups(ordered)).daily_activity!.length > 20);
+  assert.equal((await h.rollups(ordered)).course_schedules!.length, 4);
   assert.equal(strip(await h.rollups(twice)), reference);
   assert.equal(strip(await h.rollups(shuffled)), reference);
 });

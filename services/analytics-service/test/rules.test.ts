@@ -30,12 +30,16 @@ test('at-risk reasons follow the tenant thresholds', () => {
   const enrolledAt = new Date('2026-11-01T00:00:00Z');
   const recent = new Date('2026-12-01T00:00:00Z');
   assert.deepEqual(
-    riskReasons({ lastActivityAt: recent, enrolledAt, gradeAverage: 80, itemsCompleted: 0 }, settings, now),
+    riskReasons(
+      { lastActivityAt: recent, enrolledAt, gradeAverage: 80, dueItems: 0, dueCompleted: 0 },
+      settings,
+      now,
+    ),
     [],
   );
   assert.deepEqual(
     riskReasons(
-      { lastActivityAt: null, enrolledAt, gradeAverage: 59.9, itemsCompleted: 0 },
+      { lastActivityAt: null, enrolledAt, gradeAverage: 59.9, dueItems: 2, dueCompleted: 2 },
       settings,
       now,
     ).map((r) => r.code),
@@ -43,11 +47,11 @@ test('at-risk reasons follow the tenant thresholds', () => {
   );
   assert.deepEqual(
     riskReasons(
-      { lastActivityAt: recent, enrolledAt, gradeAverage: null, itemsCompleted: 1, expectedCompleted: 3 },
+      { lastActivityAt: recent, enrolledAt, gradeAverage: null, dueItems: 3, dueCompleted: 1 },
       settings,
       now,
-    ).map((r) => r.code),
-    ['behind-schedule'],
+    ),
+    [{ code: 'behind-schedule', detail: '1 of 3 items due by now completed' }],
   );
 });
 

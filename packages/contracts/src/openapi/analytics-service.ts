@@ -482,6 +482,8 @@ export interface paths {
               inactiveDays: number;
               lowGradePercent: number;
               retentionDays: number;
+              /** @description Days after a dated module opens (or the student enrols, if later) before a student who has not completed its items is behind schedule; left out of a PUT, it stays as it was. Default 7. */
+              scheduleGraceDays?: number;
             };
           };
         };
@@ -519,6 +521,8 @@ export interface paths {
             inactiveDays: number;
             lowGradePercent: number;
             retentionDays: number;
+            /** @description Days after a dated module opens (or the student enrols, if later) before a student who has not completed its items is behind schedule; left out of a PUT, it stays as it was. Default 7. */
+            scheduleGraceDays?: number;
           };
         };
       };
@@ -533,6 +537,8 @@ export interface paths {
               inactiveDays: number;
               lowGradePercent: number;
               retentionDays: number;
+              /** @description Days after a dated module opens (or the student enrols, if later) before a student who has not completed its items is behind schedule; left out of a PUT, it stays as it was. Default 7. */
+              scheduleGraceDays?: number;
             };
           };
         };

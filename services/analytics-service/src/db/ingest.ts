@@ -170,13 +170,37 @@ export async function applyRollupDeltas(tx: Tx, tenantId: string, deltas: Rollup
                      then excluded.roles else u.roles end,
         registered_at = least(u.registered_at, excluded.registered_at),
         deactivated_at = greatest(u.deactivated_at, excluded.deactivated_at)`);
+  if (deltas.schedules.length)
+    work.push(tx`
+      insert into analytics.course_schedules as c (tenant_id, course_id, module_id, published, unlock_at, item_ids,
+        removed, changed_at, event_id)
+      select ${tenantId}::uuid, r.course_id, r.module_id, r.published, r.unlock_at, r.item_ids, r.removed,
+        r.changed_at, r.event_id
+      from jsonb_to_recordset(${json(
+        deltas.schedules.map((c) => ({
+          course_id: c.courseId,
+          module_id: c.moduleId,
+          published: c.published,
+          unlock_at: c.unlockAt?.toISOString() ?? null,
+          item_ids: c.itemIds,
+          removed: c.removed,
+          changed_at: c.at.toISOString(),
+          event_id: c.eventId,
+        })),
+      )}::text::jsonb) as r(course_id uuid, module_id uuid, published boolean, unlock_at timestamptz,
+        item_ids uuid[], removed boolean, changed_at timestamptz, event_id uuid)
+      on conflict (tenant_id, course_id, module_id) do update set
+        published = excluded.published, unlock_at = excluded.unlock_at, item_ids = excluded.item_ids,
+        removed = excluded.removed, changed_at = excluded.changed_at, event_id = excluded.event_id
+      where (excluded.changed_at, excluded.event_id) > (c.changed_at, c.event_id)`);
   await Promise.all(work);
 }
 
+/** The rollups of people's activity (a user's erasure clears their rows in each). */
 const ROLLUPS = ['daily_activity', 'student_items', 'grades', 'enrollments', 'users', 'at_risk'] as const;
 
 export async function deleteRollupsOfTenant(tx: Tx, tenantId: string): Promise<void> {
-  for (const table of ROLLUPS)
+  for (const table of [...ROLLUPS, 'course_schedules'])
     await tx`delete from ${tx(`analytics.${table}`)} where tenant_id = ${tenantId}`;
 }
 

@@ -20,23 +20,34 @@ export interface Settings {
   retentionDays: number;
   inactiveDays: number;
   lowGradePercent: number;
+  /** Days after a module is due for a student (its unlock date or their enrolment) before they are behind. */
+  scheduleGraceDays: number;
 }
-export const DEFAULT_SETTINGS: Settings = { retentionDays: 365, inactiveDays: 7, lowGradePercent: 60 };
+export const DEFAULT_SETTINGS: Settings = {
+  retentionDays: 365,
+  inactiveDays: 7,
+  lowGradePercent: 60,
+  scheduleGraceDays: 7,
+};
+
+const settingsColumns = (tx: Tx) => tx`
+  retention_days as "retentionDays", inactive_days as "inactiveDays", low_grade_percent as "lowGradePercent",
+  schedule_grace_days as "scheduleGraceDays"`;
 
 export async function findSettings(tx: Tx, tenantId: string): Promise<Settings> {
   const [row] = await tx<Settings[]>`
-    select retention_days as "retentionDays", inactive_days as "inactiveDays", low_grade_percent as "lowGradePercent"
-    from analytics.settings where tenant_id = ${tenantId}`;
+    select ${settingsColumns(tx)} from analytics.settings where tenant_id = ${tenantId}`;
   return row ?? DEFAULT_SETTINGS;
 }
 
 export async function upsertSettings(tx: Tx, tenantId: string, s: Settings): Promise<Settings> {
   const [row] = await tx<Settings[]>`
-    insert into analytics.settings (tenant_id, retention_days, inactive_days, low_grade_percent)
-    values (${tenantId}, ${s.retentionDays}, ${s.inactiveDays}, ${s.lowGradePercent})
+    insert into analytics.settings (tenant_id, retention_days, inactive_days, low_grade_percent, schedule_grace_days)
+    values (${tenantId}, ${s.retentionDays}, ${s.inactiveDays}, ${s.lowGradePercent}, ${s.scheduleGraceDays})
     on conflict (tenant_id) do update set retention_days = excluded.retention_days,
-      inactive_days = excluded.inactive_days, low_grade_percent = excluded.low_grade_percent, updated_at = now()
-    returning retention_days as "retentionDays", inactive_days as "inactiveDays", low_grade_percent as "lowGradePercent"`;
+      inactive_days = excluded.inactive_days, low_grade_percent = excluded.low_grade_percent,
+      schedule_grace_days = excluded.schedule_grace_days, updated_at = now()
+    returning ${settingsColumns(tx)}`;
   return row!;
 }
 
@@ -149,10 +160,21 @@ export interface StudentRow {
   itemsCompleted: number;
   videosWatched: number;
   gradeAverage: number | null;
+  /** Items of the modules due for this student by `schedule.now` (see riskReasons). */
+  dueItems: number;
+  dueCompleted: number;
 }
 
-/** The course's students: active non-staff enrolments and anyone else active in it. */
-export function courseStudents(tx: Tx, r: Range, courseId: string) {
+/**
+ * The course's students: active non-staff enrolments and anyone else active in it. A module is
+ * due for a student `graceDays` after its unlock date or their enrolment, whichever is later.
+ */
+export function courseStudents(
+  tx: Tx,
+  r: Range,
+  courseId: string,
+  schedule: { now: Date; graceDays: number },
+) {
   return tx<StudentRow[]>`
     with people as (
       select user_id from analytics.enrollments
@@ -163,9 +185,7 @@ export function courseStudents(tx: Tx, r: Range, courseId: string) {
         and not exists (select 1 from analytics.enrollments e where e.tenant_id = d.tenant_id
           and e.course_id = d.course_id and e.user_id = d.user_id and e.role = any(${STAFF}))
     )
-    select p.user_id as "userId",
-      (select e.changed_at from analytics.enrollments e where e.tenant_id = ${r.tenantId}
-        and e.course_id = ${courseId} and e.user_id = p.user_id and e.active) as "enrolledAt",
+    select p.user_id as "userId", p."enrolledAt",
       (select max(last_at) from analytics.daily_activity d where d.tenant_id = ${r.tenantId}
         and d.course_id = ${courseId} and d.user_id = p.user_id) as "lastActivityAt",
       coalesce((select sum(seconds) from analytics.daily_activity d where d.tenant_id = ${r.tenantId}
@@ -176,8 +196,26 @@ export function courseStudents(tx: Tx, r: Range, courseId: string) {
       (select count(*) filter (where video_played_at is not null)::int from analytics.student_items s
         where s.tenant_id = ${r.tenantId} and s.course_id = ${courseId} and s.user_id = p.user_id) as "videosWatched",
       (select avg(100 * score / points_possible) from analytics.grades g where g.tenant_id = ${r.tenantId}
-        and g.course_id = ${courseId} and g.user_id = p.user_id and g.points_possible > 0) as "gradeAverage"
-    from people p order by p.user_id`;
+        and g.course_id = ${courseId} and g.user_id = p.user_id and g.points_possible > 0) as "gradeAverage",
+      due.items as "dueItems", due.completed as "dueCompleted"
+    from (
+      select people.user_id,
+        (select e.changed_at from analytics.enrollments e where e.tenant_id = ${r.tenantId}
+          and e.course_id = ${courseId} and e.user_id = people.user_id and e.active) as "enrolledAt"
+      from people
+    ) p
+    cross join lateral (
+      select count(*)::int as items, count(s.completed_at)::int as completed
+      from (
+        select distinct item_id from analytics.course_schedules c, unnest(c.item_ids) as item_id
+        where c.tenant_id = ${r.tenantId} and c.course_id = ${courseId} and c.published and not c.removed
+          and c.unlock_at is not null
+          and greatest(c.unlock_at, p."enrolledAt") + make_interval(days => ${schedule.graceDays}) <= ${schedule.now}
+      ) d
+      left join analytics.student_items s on s.tenant_id = ${r.tenantId} and s.course_id = ${courseId}
+        and s.user_id = p.user_id and s.item_id = d.item_id
+    ) due
+    order by p.user_id`;
 }
 
 export function studentActivity(tx: Tx, r: Range, userId: string) {

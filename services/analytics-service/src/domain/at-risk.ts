@@ -25,7 +25,10 @@ export function sweepAtRisk(ctx: AnalyticsContext): Promise<{ newlyAtRisk: numbe
     for (const { tenantId, courseId } of courses) {
       const settings = settingsOf.get(tenantId) ?? (await findSettings(tx, tenantId));
       settingsOf.set(tenantId, settings);
-      const students = await courseStudents(tx, { tenantId, from, to }, courseId);
+      const students = await courseStudents(tx, { tenantId, from, to }, courseId, {
+        now,
+        graceDays: settings.scheduleGraceDays,
+      });
       const atRisk = new Map(
         students
           .map(

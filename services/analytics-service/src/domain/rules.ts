@@ -29,6 +29,7 @@ export const CONSUMED_EVENT_TYPES = [
   'assessment.attempt.submitted',
   'assessment.grading.grade_posted',
   'course.progress.item_completed',
+  'course.management.schedule_changed',
 ] as const;
 
 /** One raw event as analytics stores it, whichever source it came from. */
@@ -156,6 +157,16 @@ export interface EnrollmentDelta {
   at: Date;
   eventId: string;
 }
+export interface ScheduleDelta {
+  courseId: string;
+  moduleId: string;
+  published: boolean;
+  unlockAt: Date | null;
+  itemIds: string[];
+  removed: boolean;
+  at: Date;
+  eventId: string;
+}
 export interface UserDelta {
   userId: string;
   roles: string[] | null;
@@ -170,6 +181,7 @@ export interface RollupDeltas {
   grades: GradeDelta[];
   enrollments: EnrollmentDelta[];
   users: UserDelta[];
+  schedules: ScheduleDelta[];
 }
 
 const minDate = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a < b ? a : b);
@@ -185,6 +197,7 @@ export function rollupDeltas(events: readonly RawEvent[]): RollupDeltas {
   const grades = new Map<string, GradeDelta>();
   const enrollments = new Map<string, EnrollmentDelta>();
   const users = new Map<string, UserDelta>();
+  const schedules = new Map<string, ScheduleDelta>();
 
   const activity = (event: RawEvent, change: Partial<DailyDelta>) => {
     if (!event.userId) return;
@@ -299,6 +312,29 @@ export function rollupDeltas(events: readonly RawEvent[]): RollupDeltas {
         if (!current || isLater(next, current)) enrollments.set(key, next);
         break;
       }
+      case 'course.management.schedule_changed': {
+        const moduleId = uuid(data, 'moduleId');
+        if (!event.courseId || !moduleId) break;
+        const unlockAt = str(data, 'unlockAt');
+        const next: ScheduleDelta = {
+          courseId: event.courseId,
+          moduleId,
+          published: data.published === true,
+          unlockAt: unlockAt && !Number.isNaN(Date.parse(unlockAt)) ? new Date(unlockAt) : null,
+          itemIds: Array.isArray(data.itemIds)
+            ? (data.itemIds as unknown[])
+                .filter((id): id is string => typeof id === 'string' && UUID.test(id))
+                .map((id) => id.toLowerCase())
+            : [],
+          removed: data.removed === true,
+          at: event.ts,
+          eventId: event.eventId,
+        };
+        const key = `${event.courseId}|${moduleId}`;
+        const current = schedules.get(key);
+        if (!current || isLater(next, current)) schedules.set(key, next);
+        break;
+      }
       case 'user.authentication.user_registered':
       case 'user.authentication.user_deactivated': {
         if (!event.userId) break;
@@ -328,6 +364,7 @@ export function rollupDeltas(events: readonly RawEvent[]): RollupDeltas {
     grades: [...grades.values()],
     enrollments: [...enrollments.values()],
     users: [...users.values()],
+    schedules: [...schedules.values()],
   };
 }
 
@@ -379,16 +416,17 @@ export interface RiskReason {
 }
 
 /**
- * Why a student is at risk. Behind-schedule needs the module schedule, which no event carries
- * yet: it is reported when `expectedCompleted` is known and the student is behind it.
+ * Why a student is at risk. Behind-schedule counts the items of modules already due for them
+ * (`dueItems`, from the module schedules course-service publishes) and how many of those they
+ * completed; a course without dated modules has nothing due.
  */
 export function riskReasons(
   student: {
     lastActivityAt: Date | null;
     enrolledAt: Date;
     gradeAverage: number | null;
-    itemsCompleted: number;
-    expectedCompleted?: number | null;
+    dueItems: number;
+    dueCompleted: number;
   },
   settings: { inactiveDays: number; lowGradePercent: number },
   now: Date,
@@ -408,14 +446,10 @@ export function riskReasons(
       code: 'low-grade',
       detail: `grade average ${student.gradeAverage.toFixed(1)} % is under ${settings.lowGradePercent} %`,
     });
-  if (
-    student.expectedCompleted !== undefined &&
-    student.expectedCompleted !== null &&
-    student.itemsCompleted < student.expectedCompleted
-  )
+  if (student.dueCompleted < student.dueItems)
     reasons.push({
       code: 'behind-schedule',
-      detail: `${student.itemsCompleted} of ${student.expectedCompleted} items due by now completed`,
+      detail: `${student.dueCompleted} of ${student.dueItems} items due by now completed`,
     });
   return reasons;
 }

@@ -126,6 +126,14 @@ export const Settings = Type.Object(
     retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
     inactiveDays: Type.Integer({ minimum: 1, maximum: 365 }),
     lowGradePercent: Type.Number({ minimum: 0, maximum: 100 }),
+    scheduleGraceDays: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 365,
+        description:
+          'Days after a dated module opens (or the student enrols, if later) before a student who has not completed its items is behind schedule; left out of a PUT, it stays as it was. Default 7.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
