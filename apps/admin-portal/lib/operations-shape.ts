@@ -4,6 +4,7 @@ import type { paths as Gateway } from '@eduspry/contracts/openapi/api-gateway';
 import type { paths as Content } from '@eduspry/contracts/openapi/content-service';
 import type { paths as Logging } from '@eduspry/contracts/openapi/logging-service';
 import type { paths as Notification } from '@eduspry/contracts/openapi/notification-service';
+import type { paths as Realtime } from '@eduspry/contracts/openapi/realtime-service';
 
 /** notification-service's categories, channels and frequencies (declared in packages/contracts). */
 export {
@@ -30,6 +31,11 @@ export type ServiceHealth = PlatformHealth['services'][number];
 export type StorageSettings = Json<Content['/storage']['get']['responses'][200]>;
 export type RetentionPolicies = Json<Logging['/retention-policies']['get']['responses'][200]>;
 export type TenantDefaults = Json<Notification['/preferences/tenant-defaults']['get']['responses'][200]>;
+/** realtime-service's `GET /settings/presence`: who shows as "Here now" on a course page. */
+export type PresenceSettings = Json<Realtime['/settings/presence']['get']['responses'][200]>;
+export type CoursePresence = PresenceSettings['coursePresence'];
+/** Widest to narrowest, as the page offers them. */
+export const COURSE_PRESENCE = ['everyone', 'staff', 'off'] as const satisfies readonly CoursePresence[];
 
 export type WebhookEndpoint = Json<Notification['/webhooks/endpoints/{id}']['get']['responses'][200]>;
 export type WebhookDelivery = Json<

@@ -1,13 +1,14 @@
 'use server';
 // Server Actions of the operations pages: platform health, notification defaults, retention,
-// storage. Each validates on the server, answers bad input next to the field, and calls the
-// service through the gateway as the signed-in admin (which authorises it again).
+// presence privacy, storage. Each validates on the server, answers bad input next to the field,
+// and calls the service through the gateway as the signed-in admin (which authorises it again).
 import { revalidatePath } from 'next/cache';
 import { cleanText, type FieldErrors, UUID } from './forms';
 import { api } from './gateway';
 import {
   CATEGORIES,
   CHANNELS,
+  COURSE_PRESENCE,
   FREQUENCIES,
   fieldOf,
   LEVELS,
@@ -86,6 +87,22 @@ export async function saveNotificationDefaults(form: FormData): Promise<void> {
   if (!answer.ok) back('/notifications', { error: problemKey(answer.problem) });
   revalidatePath('/notifications');
   back('/notifications', { notice: 'notificationDefaults.saved' });
+}
+
+/** The district's presence privacy (realtime-service `PUT /settings/presence`, tenant admins). */
+export async function savePresence(form: FormData): Promise<void> {
+  await requireAdmin('/presence');
+  const choice = cleanText(form.get('coursePresence'));
+  if (!(COURSE_PRESENCE as readonly string[]).includes(choice))
+    invalid('/presence', { coursePresence: 'choice' });
+  if (choice === cleanText(form.get('current'))) back('/presence', { notice: 'presence.unchanged' });
+  const answer = await api('PUT', 'realtime-service/settings/presence', { coursePresence: choice });
+  if (!answer.ok) {
+    if (answer.status === 400) invalid('/presence', { coursePresence: 'choice' });
+    back('/presence', { error: problemKey(answer.problem) });
+  }
+  revalidatePath('/presence');
+  back('/presence', { notice: 'presence.saved' });
 }
 
 const MIB = 1024 * 1024;

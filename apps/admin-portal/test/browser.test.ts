@@ -317,6 +317,7 @@ test('every page answers its first visit to a freshly started next start in unde
         await visit('/analytics', /Analytics/);
         await visit('/notifications', /Notification defaults/);
         await visit('/retention', /Log retention/);
+        await visit('/presence', /Presence privacy/);
         await visit('/storage', /Storage/);
         await visit('/webhooks', /Webhooks/);
         await visit(`/webhooks/${endpointId}`, /Webhook endpoint/);

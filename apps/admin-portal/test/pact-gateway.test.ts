@@ -2,8 +2,8 @@
 /**
  * Consumer contracts of the admin portal's server for the REST routes it reaches through the
  * gateway's `/api/<service>/` pass-through: its real lib code (lib/gateway.ts `api`, lib/audit.ts,
- * lib/logs.ts, the sign-in and sign-out actions, the refreshing proxy.ts) with the paths its pages use, against Pact's mock server standing where the gateway
- * is. Each provider is the upstream (auth, logging, notification, content and analytics services),
+ * lib/logs.ts, the sign-in, sign-out and presence actions, the refreshing proxy.ts) with the paths its pages use, against Pact's mock server standing where the gateway
+ * is. Each provider is the upstream (auth, logging, notification, content, analytics and realtime services),
  * for the reason given in apps/web-app/test/pact-gateway.test.ts; the platform health page reads
  * a route of the gateway's own, so there the gateway is the provider. Every mock server takes the one
  * port the portal was told at import; the describe blocks run one after another.
@@ -13,7 +13,7 @@ import { after, describe, test } from 'node:test';
 import { consumerPact, Matchers } from '@eduspry/contracts/pact-testing';
 import { appSessionPacts } from '../../../scripts/lib/app-auth-pacts.ts';
 import { freePort } from '../../../scripts/lib/database.ts';
-import { stubNextServer } from '../../../scripts/lib/next-server-stub.ts';
+import { redirectedTo, stubNextServer } from '../../../scripts/lib/next-server-stub.ts';
 
 const { uuid, regex, integer, number, boolean, fromProviderState, string, eachLike, email, like } = Matchers;
 const TOKEN = 'eyJ.admin-portal.test.token';
@@ -46,6 +46,9 @@ const { signIn, signOut } = (await load('../lib/actions.ts')) as {
 const { proxy } = (await load('../proxy.ts')) as Pick<Parameters<typeof appSessionPacts>[0], 'proxy'>;
 const { searchLogs } = (await load('../lib/logs.ts')) as {
   searchLogs(filters: Record<string, string>): Promise<Answer<{ lines: { message: string }[] }>>;
+};
+const { savePresence } = (await load('../lib/operations.ts')) as {
+  savePresence(form: FormData): Promise<void>;
 };
 const { auditEvents } = (await load('../lib/audit.ts')) as {
   auditEvents(
@@ -319,6 +322,59 @@ describe('admin-portal → analytics-service (through the gateway)', () => {
         const answer = await api<{ totals: { users: number } }>('GET', 'analytics-service/reports/tenant');
         assert.equal(answer.ok, true);
         if (answer.ok) assert.equal(answer.data.totals.users, 2);
+      });
+  });
+});
+
+describe('admin-portal → realtime-service (through the gateway)', () => {
+  const { pact, settle } = consumerPact('admin-portal', 'realtime-service', undefined, { port });
+  after(() => settle());
+
+  test('the presence page: the tenant’s presence privacy', async () => {
+    await pact
+      .addInteraction()
+      .given('a tenant admin of a tenant')
+      .uponReceiving('a request for the tenant’s presence privacy through the gateway')
+      .withRequest('GET', '/api/realtime-service/settings/presence', (b) => b.headers(authorized))
+      .willRespondWith(200, (b) =>
+        b.jsonBody({ coursePresence: regex('^(everyone|staff|off)$', 'everyone') }),
+      )
+      .executeTest(async () => {
+        const answer = await api<{ coursePresence: string }>('GET', 'realtime-service/settings/presence');
+        assert.equal(answer.ok, true);
+        if (answer.ok) assert.equal(answer.data.coursePresence, 'everyone');
+      });
+  });
+
+  test('the presence page’s action: only teachers and TAs show as here now', async () => {
+    // The action checks the admin's claims before it calls (lib/viewer.ts reads the token's payload).
+    const claims = {
+      sub: '6f0c2a1e-8d4b-4c3a-9e7f-1a2b3c4d5e6f',
+      exp: Math.floor(Date.now() / 1000) + 600,
+      app_metadata: { tenant_id: TENANT_ID, tenant_slug: 'pact-district', roles: ['tenant_admin'] },
+    };
+    const adminToken = `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.x`;
+    await pact
+      .addInteraction()
+      .given('a tenant admin of a tenant')
+      .uponReceiving('a change of the tenant’s presence privacy through the gateway')
+      .withRequest('PUT', '/api/realtime-service/settings/presence', (b) =>
+        b.headers(authorized).jsonBody({ coursePresence: 'staff' }),
+      )
+      .willRespondWith(200, (b) => b.jsonBody({ coursePresence: 'staff' }))
+      .executeTest(async () => {
+        next.cookies.set('eduspry_admin_at', adminToken);
+        try {
+          const form = new FormData();
+          form.set('current', 'everyone');
+          form.set('coursePresence', 'staff');
+          assert.equal(
+            redirectedTo(await savePresence(form).catch((error) => error)),
+            '/presence?notice=presence.saved',
+          );
+        } finally {
+          next.cookies.set('eduspry_admin_at', TOKEN);
+        }
       });
   });
 });

@@ -14,6 +14,8 @@ export const GatewayConfig = Type.Object({
   ASSESSMENT_SERVICE_URL: Type.String({ default: 'http://127.0.0.1:4004', pattern: '^https?://' }),
   NOTIFICATION_SERVICE_URL: Type.String({ default: 'http://127.0.0.1:4007', pattern: '^https?://' }),
   ANALYTICS_SERVICE_URL: Type.String({ default: 'http://127.0.0.1:4006', pattern: '^https?://' }),
+  /** Its HTTP routes only (presence settings); browsers open its WebSocket directly (REALTIME_PUBLIC_URL). */
+  REALTIME_SERVICE_URL: Type.String({ default: 'http://127.0.0.1:4008', pattern: '^https?://' }),
   /** `iss` and `aud` every accepted access token must carry (auth-service's AUTH_ISSUER / AUTH_AUDIENCE). */
   AUTH_ISSUER: Type.String({ default: 'http://127.0.0.1:4001', pattern: '^https?://' }),
   AUTH_AUDIENCE: Type.String({ default: 'eduspry', minLength: 1 }),
@@ -63,6 +65,7 @@ export const UPSTREAMS = {
   'assessment-service': 'ASSESSMENT_SERVICE_URL',
   'notification-service': 'NOTIFICATION_SERVICE_URL',
   'analytics-service': 'ANALYTICS_SERVICE_URL',
+  'realtime-service': 'REALTIME_SERVICE_URL',
 } as const satisfies Record<string, keyof GatewayConfig>;
 
 /**

@@ -23,6 +23,7 @@ before(async () => {
     ASSESSMENT_SERVICE_URL: DOWN,
     NOTIFICATION_SERVICE_URL: DOWN,
     ANALYTICS_SERVICE_URL: DOWN,
+    REALTIME_SERVICE_URL: DOWN,
   });
   await p.gateway.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(p.gateway.server.address() as AddressInfo).port}`;

@@ -20,6 +20,7 @@ before(async () => {
       ASSESSMENT_SERVICE_URL: DOWN,
       NOTIFICATION_SERVICE_URL: DOWN,
       ANALYTICS_SERVICE_URL: DOWN,
+      REALTIME_SERVICE_URL: DOWN,
     },
     {
       courseEventBus: (sql) => {

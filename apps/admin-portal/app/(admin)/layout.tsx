@@ -30,6 +30,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           {tenantAdmin ? <Link href="/webhooks">{label('webhooks.nav')}</Link> : null}
           {tenantAdmin ? <Link href="/notifications">{label('notificationDefaults.nav')}</Link> : null}
           <Link href="/retention">{label('retention.nav')}</Link>
+          <Link href="/presence">{label('presence.nav')}</Link>
           <Link href="/storage">{label('storage.nav')}</Link>
           <Link href="/roster">{t('roster')}</Link>
           {who.superAdmin ? <Link href="/tenants">{t('tenants')}</Link> : null}
