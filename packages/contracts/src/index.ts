@@ -1,4 +1,5 @@
 export * from './access-problems.ts';
+export * from './attempt-problems.ts';
 export * from './compatibility.ts';
 export * from './envelope.ts';
 export type * from './event-data.generated.ts';

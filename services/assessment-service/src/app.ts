@@ -14,6 +14,7 @@ import { attemptRoutes } from './routes/attempts.ts';
 import { bankRoutes } from './routes/banks.ts';
 import { gradebookRoutes } from './routes/gradebook.ts';
 import { gradingRoutes } from './routes/grading.ts';
+import { qtiRoutes } from './routes/qti.ts';
 import { quizRoutes } from './routes/quizzes.ts';
 
 export interface AssessmentDeps {
@@ -48,6 +49,7 @@ export async function buildApp(deps: AssessmentDeps): Promise<{ app: ServiceApp;
     now: deps.now ?? (() => new Date()),
   };
   await app.register(bankRoutes, { ctx });
+  await app.register(qtiRoutes, { ctx });
   await app.register(quizRoutes, { ctx });
   await app.register(attemptRoutes, { ctx });
   await app.register(gradingRoutes, { ctx });

@@ -328,3 +328,47 @@ test('manual grading by rubric, feedback, grade_posted once nothing waits, and a
   const mine = expectOk(await h.call(student!, 'GET', `/courses/${course.courseId}/gradebook/me`));
   assert.equal(mine.items[0].score, 3.5);
 });
+
+test("a quiz's summary before starting: the caller's own dates and attempts, nothing of anyone else's", async () => {
+  const s = await quizSetup({ attemptsAllowed: 2, accessCode: 'OPEN-SESAME', releasePolicy: 'never' }, 2);
+  const [student, other] = s.students;
+  expectOk(
+    await h.call(s.teacher, 'PUT', `/quizzes/${s.quizId}/accommodations/${student!.id}`, {
+      extraAttempts: 1,
+      extraTimeSeconds: 60,
+    }),
+  );
+  const before = expectOk(await h.call(student!, 'GET', `/me/quizzes?ids=${s.quizId}`));
+  assert.equal(before.items.length, 1);
+  const [summary] = before.items;
+  assert.equal(summary.attemptsAllowed, 3, 'extra attempts count');
+  assert.equal(summary.attemptsUsed, 0);
+  assert.equal(summary.accessCodeRequired, true);
+  assert.equal('accessCode' in summary, false);
+  assert.deepEqual(summary.attempts, []);
+
+  const started = expectOk(
+    await h.call(student!, 'POST', `/quizzes/${s.quizId}/attempts`, { accessCode: 'OPEN-SESAME' }),
+    201,
+  );
+  expectOk(await h.call(student!, 'POST', `/attempts/${started.id}/submit`));
+  expectOk(await h.call(other!, 'POST', `/quizzes/${s.quizId}/attempts`, { accessCode: 'OPEN-SESAME' }), 201);
+  const unknown = crypto.randomUUID();
+  const after = expectOk(
+    await h.call(student!, 'GET', `/me/quizzes?ids=${s.quizId}&ids=${unknown}&ids=${s.quizId}`),
+  );
+  assert.equal(after.items.length, 1, 'an unknown quiz is left out, a repeated one listed once');
+  const [mine] = after.items;
+  assert.equal(mine.attemptsUsed, 1);
+  assert.deepEqual(
+    mine.attempts.map((a: Json) => [a.id, a.status, a.released]),
+    [[started.id, 'submitted', false]],
+  );
+  assert.equal(typeof mine.attempts[0].score, 'number', 'the total once submitted, as on the attempt');
+
+  const stranger = await h.user(['student']);
+  const none = expectOk(await h.call(stranger, 'GET', `/me/quizzes?ids=${s.quizId}`));
+  assert.deepEqual(none.items, [], 'not a member of the course: not listed');
+  const bad = await h.call(student!, 'GET', '/me/quizzes?ids=not-a-uuid');
+  assert.equal(bad.status, 400);
+});

@@ -129,6 +129,7 @@ test("no student-facing response of a whole quiz lifecycle carries a key, a hidd
     const r = recorders[i]!;
     await r.call('GET', `/courses/${course.courseId}/quizzes`);
     await r.call('GET', `/quizzes/${quiz.id}`);
+    await r.call('GET', `/me/quizzes?ids=${quiz.id}`);
     await r.call('POST', `/quizzes/${quiz.id}/attempts`, {});
     const attempt = expectOk(
       await r.call('POST', `/quizzes/${quiz.id}/attempts`, { accessCode: 'ACCESSCODE-XYZ' }),
@@ -151,6 +152,7 @@ test("no student-facing response of a whole quiz lifecycle carries a key, a hidd
     expectOk(await r.call('POST', `/attempts/${attempt.id}/submit`));
     await r.call('POST', `/attempts/${attempt.id}/submit`);
     await r.call('GET', `/attempts/${attempt.id}`);
+    await r.call('GET', `/me/quizzes?ids=${quiz.id}`);
     void student;
   }
   // The teacher grades the essays: the students' later views show their score, not the notes.
@@ -192,6 +194,7 @@ test("no student-facing response of a whole quiz lifecycle carries a key, a hidd
   }
   await ra.call('GET', `/courses/${course.courseId}/gradebook/me`);
   await ra.call('GET', `/courses/${course.courseId}/grade-categories`);
+  await ra.call('GET', `/me/quizzes?ids=${quiz.id}`);
 
   const found: string[] = [];
   for (const { what, reply } of ra.seen)

@@ -722,6 +722,168 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/banks/{bankId}/qti': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The bank's current questions as a QTI 2.1 package (zip)
+     * @description One assessmentItem per question and imsmanifest.xml; eduspry-export-report.json in the zip lists what was exported and what was not (and why); the header x-eduspry-not-exported counts the latter.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          bankId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The QTI 2.1 package */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/zip': string;
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Import a QTI 2.1 package (zip) or one assessmentItem (XML) into a bank
+     * @description Body: the zip (application/zip) or the XML (application/xml), at most 8 MiB. Every item is either imported or skipped with its reason. Idempotent by item identifier within the bank: an item imported before updates its question when its content changed (a new version once an attempt used the current one). Unsafe files (DOCTYPE/entities, path traversal, zip bombs, deep nesting) are 400 `qti-unsafe` and nothing is stored.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          bankId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              imported: {
+                identifier: string;
+                /** Format: uuid */
+                questionId: string;
+                status: 'created' | 'updated' | 'unchanged';
+                title: string;
+                type: string;
+                versionCreated: boolean;
+              }[];
+              skipped: {
+                identifier: string;
+                reason: string;
+                title: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/banks/{bankId}/questions': {
     parameters: {
       query?: never;
@@ -1551,6 +1713,108 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/quizzes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Before starting: for each quiz asked (up to 100), the caller's dates, attempts allowed and used, and own attempts */
+    get: {
+      parameters: {
+        query: {
+          ids: string[];
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                accessCodeRequired: boolean;
+                attempts: {
+                  autoSubmitted: boolean;
+                  deadlineAt: string | null;
+                  gradingState: string | null;
+                  /** Format: uuid */
+                  id: string;
+                  number: number;
+                  pointsPossible: number;
+                  released: boolean;
+                  score: number | null;
+                  /** Format: date-time */
+                  startedAt: string;
+                  status: 'in_progress' | 'submitted';
+                  submittedAt: string | null;
+                }[];
+                attemptsAllowed: number;
+                attemptsUsed: number;
+                closesAt: string | null;
+                /** Format: uuid */
+                courseId: string;
+                courseItemId: string | null;
+                description: string;
+                dueAt: string | null;
+                /** Format: uuid */
+                id: string;
+                oneQuestionAtATime: boolean;
+                opensAt: string | null;
+                pointsPossible: number;
+                published: boolean;
+                releasePolicy: string;
+                scoringPolicy: string;
+                timeLimitSeconds: number | null;
+                title: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { asPlatform, type Tx, withTenant } from '@eduspry/common';
+import { asPlatform, HttpProblem, type Tx, withTenant } from '@eduspry/common';
 import {
   type AttemptMeta,
   type AttemptQuestionRow,
@@ -31,6 +31,7 @@ import { requireAccess } from './access.ts';
 import type { AssessmentContext, Caller } from './context.ts';
 import { rngFor, shuffled } from './questions/common.ts';
 import { answerProblems, deliver, drawFor, grade, gradingOf, reveal } from './questions/index.ts';
+import { studentQuiz } from './quizzes.ts';
 import {
   answersReleased,
   attemptDeadline,
@@ -452,4 +453,85 @@ export async function autoSubmitOverdue(ctx: AssessmentContext, limit = 200): Pr
       finaliseAttempt(ctx, tx, id, { auto: true }),
     );
   return ids.length;
+}
+
+/** One of the caller's attempts as a quiz's summary lists it (no questions, no answers). */
+function attemptSummary(attempt: AttemptRow, quiz: QuizRow, now: Date, dueAt: Date | null) {
+  const submitted = attempt.status === 'submitted';
+  return {
+    id: attempt.id,
+    number: attempt.number,
+    status: attempt.status,
+    startedAt: attempt.startedAt.toISOString(),
+    deadlineAt: attempt.deadlineAt?.toISOString() ?? null,
+    submittedAt: attempt.submittedAt?.toISOString() ?? null,
+    autoSubmitted: attempt.autoSubmitted,
+    pointsPossible: attempt.pointsPossible,
+    // The same rule as the attempt itself (studentView): the total once submitted.
+    score: submitted ? attempt.score : null,
+    gradingState: submitted ? attempt.gradingState : null,
+    released: answersReleased(quiz.releasePolicy, submitted, dueAt, now),
+  };
+}
+
+/**
+ * What the caller needs about each quiz before starting it, for many quizzes at once (every
+ * quiz item of a page): the student summary with the caller's own dates, time limit and
+ * attempts allowed (accommodations applied), the attempts used and the caller's attempts.
+ * Quizzes that do not exist, are not published (for students) or are in a course the caller is
+ * not a member of are left out, so one of them never fails the others.
+ */
+export async function myQuizzes(ctx: AssessmentContext, caller: Caller, quizIds: string[]) {
+  const userId = caller.claims.sub;
+  const quizzes = await withTenant(ctx.sql, caller.claims, async (tx) =>
+    (await Promise.all([...new Set(quizIds)].map((id) => findQuiz(tx, id)))).filter(
+      (quiz): quiz is QuizRow => quiz !== undefined,
+    ),
+  );
+  const staffOf = new Map<string, boolean>();
+  for (const courseId of new Set(quizzes.map((q) => q.courseId))) {
+    try {
+      staffOf.set(courseId, (await requireAccess(ctx, caller, 'course.member', { courseId })).staff);
+    } catch (error) {
+      // Not a member (or no such course for the caller): its quizzes are not the caller's to see.
+      if (error instanceof HttpProblem && (error.status === 403 || error.status === 404)) continue;
+      throw error;
+    }
+  }
+  const visible = quizzes.filter(
+    (quiz) => staffOf.has(quiz.courseId) && (quiz.published || staffOf.get(quiz.courseId)),
+  );
+  const now = ctx.now();
+  return withTenant(ctx.sql, caller.claims, async (tx) => ({
+    items: await Promise.all(
+      visible.map(async (quiz) => {
+        const [attempts, accommodation] = await Promise.all([
+          userAttempts(tx, quiz.id, userId),
+          findAccommodation(tx, quiz.id, userId),
+        ]);
+        const timing = effectiveTiming(quiz, accommodation ?? null);
+        const summary = studentQuiz(quiz);
+        return {
+          id: summary.id,
+          courseId: summary.courseId,
+          courseItemId: summary.courseItemId,
+          title: summary.title,
+          description: summary.description,
+          published: summary.published,
+          opensAt: timing.opensAt?.toISOString() ?? null,
+          dueAt: timing.dueAt?.toISOString() ?? null,
+          closesAt: timing.closesAt?.toISOString() ?? null,
+          timeLimitSeconds: timing.timeLimitSeconds,
+          attemptsAllowed: timing.attemptsAllowed,
+          attemptsUsed: attempts.length,
+          scoringPolicy: summary.scoringPolicy,
+          oneQuestionAtATime: summary.oneQuestionAtATime,
+          releasePolicy: summary.releasePolicy,
+          pointsPossible: summary.pointsPossible,
+          accessCodeRequired: summary.accessCodeRequired,
+          attempts: attempts.map((a) => attemptSummary(a, quiz, now, timing.dueAt)),
+        };
+      }),
+    ),
+  }));
 }

@@ -53,7 +53,7 @@ export async function listCourseBanks(ctx: AssessmentContext, caller: Caller, co
   return withTenant(ctx.sql, caller.claims, (tx) => listBanks(tx, courseId ?? null));
 }
 
-async function loadBank(ctx: AssessmentContext, caller: Caller, bankId: string): Promise<BankRow> {
+export async function loadBank(ctx: AssessmentContext, caller: Caller, bankId: string): Promise<BankRow> {
   const bank = await withTenant(ctx.sql, caller.claims, (tx) => findBank(tx, bankId));
   if (!bank) throw problems.create('bank-not-found');
   await requireBankManager(ctx, caller, bank.courseId);

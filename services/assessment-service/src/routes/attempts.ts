@@ -1,13 +1,35 @@
 import type { ServiceApp } from '@eduspry/common';
 import { Type } from 'typebox';
-import { saveAttemptAnswer, startAttempt, submitAttempt, viewAttempt } from '../domain/attempts.ts';
+import {
+  myQuizzes,
+  saveAttemptAnswer,
+  startAttempt,
+  submitAttempt,
+  viewAttempt,
+} from '../domain/attempts.ts';
 import type { AssessmentContext } from '../domain/context.ts';
-import { callerOf, DateTime, errors, StudentAttempt, security, Uuid } from './schemas.ts';
+import { callerOf, DateTime, errors, MyQuizPage, StudentAttempt, security, Uuid } from './schemas.ts';
 
 const AttemptParams = Type.Object({ attemptId: Uuid });
 
 /** A student's side of a quiz: start or resume, autosave, submit, read back. */
 export async function attemptRoutes(app: ServiceApp, { ctx }: { ctx: AssessmentContext }): Promise<void> {
+  app.get(
+    '/me/quizzes',
+    {
+      schema: {
+        summary:
+          "Before starting: for each quiz asked (up to 100), the caller's dates, attempts allowed and used, and own attempts",
+        security,
+        querystring: Type.Object(
+          { ids: Type.Array(Uuid, { minItems: 1, maxItems: 100 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: MyQuizPage, ...errors(400, 401, 503) },
+      },
+    },
+    async (request) => myQuizzes(ctx, await callerOf(request), request.query.ids),
+  );
   app.post(
     '/quizzes/:quizId/attempts',
     {

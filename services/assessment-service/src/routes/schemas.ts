@@ -143,3 +143,33 @@ export const StudentQuiz = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** One of the caller's attempts as a quiz summary lists it. */
+export const MyAttemptSummary = Type.Object(
+  {
+    id: Uuid,
+    number: Type.Integer(),
+    status: Type.Union([Type.Literal('in_progress'), Type.Literal('submitted')]),
+    startedAt: DateTime,
+    deadlineAt: Nullable(DateTime),
+    submittedAt: Nullable(DateTime),
+    autoSubmitted: Type.Boolean(),
+    pointsPossible: Type.Number(),
+    score: Nullable(Type.Number()),
+    gradingState: Nullable(Type.String()),
+    released: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+/** A quiz before starting, as the caller sees it: their own dates and attempts (accommodations applied). */
+export const MyQuiz = Type.Object(
+  {
+    ...StudentQuiz.properties,
+    attemptsUsed: Type.Integer(),
+    attempts: Type.Array(MyAttemptSummary),
+  },
+  { additionalProperties: false },
+);
+
+export const MyQuizPage = Type.Object({ items: Type.Array(MyQuiz) }, { additionalProperties: false });
