@@ -12,3 +12,8 @@ export function label(t: Translator, group: string, code: string): string {
 export function lockExplanation(t: Translator, reason: string | null | undefined): string {
   return isLockReason(reason) ? t(`lockReasons.${reason}`) : t('lockReasons.unknown');
 }
+
+/** Why a quiz could not be started or saved (a GraphQL error code of the gateway), in words. */
+export function problemText(t: Translator, code: string | null | undefined): string {
+  return code && t.has(`quiz.problems.${code}`) ? t(`quiz.problems.${code}`) : t('quiz.problems.other');
+}

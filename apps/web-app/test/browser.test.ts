@@ -176,6 +176,209 @@ test('a student finds the published course, enrols, opens the module item and se
   await page.close();
 });
 
+let quizItemPath: string;
+let attemptPath: string;
+
+/** A call to a service's REST API through the gateway, as `token` (staff build quizzes this way). */
+async function api(token: string, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) {
+  const answer = await fetch(`${platform.gatewayUrl}/api/${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  assert.ok(answer.ok, `${method} ${path}: ${answer.status} ${await answer.clone().text()}`);
+  return answer.json() as Promise<{ id: string } & Record<string, unknown>>;
+}
+
+test('a student takes a quiz: starts, answers each kind of question, reloads to find them saved, submits, sees the score', {
+  skip,
+}, async () => {
+  // The instructor builds a quiz in a module of its own, through the gateway's REST pass-through.
+  const teacherToken = await tokenOf(instructorUser);
+  const module = await api(teacherToken, 'POST', `course-service/courses/${courseId}/modules`, {
+    title: 'Week 2: Check yourself',
+    published: true,
+  });
+  const bank = await api(teacherToken, 'POST', 'assessment-service/banks', { courseId, title: 'Cells' });
+  const questions = [
+    {
+      type: 'multiple_choice',
+      prompt: 'Which organelle makes most of the energy of a cell?',
+      shuffleChoices: false,
+      choices: [
+        { id: 'mito', text: 'Mitochondrion', correct: true },
+        { id: 'ribo', text: 'Ribosome' },
+        { id: 'vac', text: 'Vacuole' },
+      ],
+    },
+    { type: 'true_false', prompt: 'Plant cells have a cell wall.', correct: true },
+    { type: 'short_answer', prompt: 'What is the smallest unit of life?', accepted: [{ text: 'cell' }] },
+    {
+      type: 'multiple_answers',
+      prompt: 'Which are nucleic acids?',
+      choices: [
+        { id: 'dna', text: 'DNA', correct: true },
+        { id: 'rna', text: 'RNA', correct: true },
+        { id: 'atp', text: 'Glucose' },
+      ],
+    },
+    {
+      type: 'numerical',
+      prompt: 'How many chromosomes does a human body cell have?',
+      answers: [{ value: 46, tolerance: 0 }],
+    },
+    {
+      type: 'matching',
+      prompt: 'Match each part with its job.',
+      pairs: [
+        { id: 'nuc', prompt: 'Nucleus', match: 'Holds the DNA' },
+        { id: 'mem', prompt: 'Cell membrane', match: 'Lets things in and out' },
+      ],
+    },
+    {
+      type: 'ordering',
+      prompt: 'Smallest first.',
+      items: [
+        { id: 'cell', text: 'Cell' },
+        { id: 'tissue', text: 'Tissue' },
+      ],
+    },
+    {
+      type: 'cloze',
+      text: 'Plants make sugar by {{p}} in their {{c}}.',
+      blanks: [
+        { id: 'p', kind: 'text', accepted: ['photosynthesis'] },
+        { id: 'c', kind: 'choice', options: ['roots', 'chloroplasts'], correct: 1 },
+      ],
+    },
+    { type: 'essay', prompt: 'Explain why cells divide.' },
+  ];
+  const questionIds: string[] = [];
+  for (const [i, spec] of questions.entries())
+    questionIds.push(
+      (
+        await api(teacherToken, 'POST', `assessment-service/banks/${bank.id}/questions`, {
+          title: `Q${i}`,
+          spec,
+        })
+      ).id,
+    );
+  const quiz = await api(teacherToken, 'POST', `assessment-service/courses/${courseId}/quizzes`, {
+    title: 'Cells check',
+    description: 'Nine questions about cells. Your answers are saved as you go.',
+    timeLimitSeconds: 1800,
+    attemptsAllowed: 2,
+    releasePolicy: 'after_submit',
+    sections: [{ kind: 'fixed', questionIds }],
+  });
+  const item = await api(
+    teacherToken,
+    'POST',
+    `course-service/courses/${courseId}/modules/${module.id}/items`,
+    {
+      kind: 'assessment',
+      title: 'Cells check',
+      assessmentId: quiz.id,
+      published: true,
+    },
+  );
+  await api(teacherToken, 'PATCH', `assessment-service/quizzes/${quiz.id}`, {
+    courseItemId: item.id,
+    published: true,
+  });
+
+  // The student opens the quiz item: what they need before starting, then Start.
+  const page = await signIn(studentUser, '4-student-quiz');
+  await page.goto(`${platform.webUrl}/courses/${courseId}`);
+  await page.getByRole('link', { name: 'Cells check' }).click();
+  await page.getByText('Nine questions about cells.').waitFor();
+  quizItemPath = new URL(page.url()).pathname;
+  await page.getByText('0 of 2 used').waitFor();
+  await page.getByText('30 minutes').waitFor();
+  await shot(page, '4-student-quiz-item');
+  await page.getByRole('button', { name: 'Start the quiz' }).click();
+  await page.waitForURL(/\/attempts\/[0-9a-f-]{36}$/);
+  attemptPath = new URL(page.url()).pathname;
+  await page.getByText(/Time left: (29|30):\d\d/).waitFor();
+
+  await page.getByRole('radio', { name: 'Mitochondrion' }).check();
+  await page.getByRole('radio', { name: 'True', exact: true }).check();
+  await page.getByRole('textbox', { name: /smallest unit of life/ }).fill('cell');
+  await page.getByRole('checkbox', { name: 'DNA' }).check();
+  await page.getByRole('checkbox', { name: 'RNA' }).check();
+  await page.getByRole('textbox', { name: /How many chromosomes/ }).fill('46');
+  await page.getByRole('combobox', { name: 'Nucleus' }).selectOption({ label: 'Holds the DNA' });
+  await page
+    .getByRole('combobox', { name: 'Cell membrane' })
+    .selectOption({ label: 'Lets things in and out' });
+  // Two items are never handed out in the right order: Cell goes up above Tissue.
+  await page.getByRole('button', { name: 'Move “Cell” up' }).click();
+  await page.getByRole('textbox', { name: 'Blank 1' }).fill('photosynthesis');
+  await page.getByRole('combobox', { name: 'Blank 2' }).selectOption({ label: 'chloroplasts' });
+  await page.getByRole('textbox', { name: /Explain why cells divide/ }).fill('To grow and to repair.');
+  // Each answer is saved a moment after it changes: nine "Saved", nothing still saving.
+  await page.waitForFunction(
+    `[...document.querySelectorAll('.save-state')].filter((el) => el.textContent === 'Saved').length === 9`,
+    undefined,
+    { timeout: 15_000 },
+  );
+  await shot(page, '4-student-quiz-attempt');
+
+  // A reload (or another device) resumes the attempt with every answer as it was saved.
+  await page.reload();
+  await page.getByText(/Time left:/).waitFor();
+  assert.equal(await page.getByRole('radio', { name: 'Mitochondrion' }).isChecked(), true);
+  assert.equal(await page.getByRole('radio', { name: 'True', exact: true }).isChecked(), true);
+  assert.equal(await page.getByRole('textbox', { name: /smallest unit of life/ }).inputValue(), 'cell');
+  assert.equal(await page.getByRole('checkbox', { name: 'RNA' }).isChecked(), true);
+  assert.equal(await page.getByRole('checkbox', { name: 'Glucose' }).isChecked(), false);
+  assert.equal(await page.getByRole('textbox', { name: /How many chromosomes/ }).inputValue(), '46');
+  const nucleus = page.getByRole('combobox', { name: 'Nucleus' });
+  assert.equal(await nucleus.locator('option:checked').textContent(), 'Holds the DNA');
+  assert.deepEqual(
+    await page.locator('.ordering li > span').allTextContents(),
+    ['Cell', 'Tissue'],
+    'the order as it was moved',
+  );
+  assert.equal(await page.getByRole('textbox', { name: 'Blank 1' }).inputValue(), 'photosynthesis');
+  assert.equal(
+    await page.getByRole('textbox', { name: /Explain why cells divide/ }).inputValue(),
+    'To grow and to repair.',
+  );
+  await page.getByText('9 of 9 answered').waitFor();
+
+  // Submit asks first; then the score, and (released after submit) each question's result.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Submit the attempt' }).click();
+  await page.getByRole('heading', { name: 'Attempt 1: submitted' }).waitFor();
+  assert.equal(await page.getByTestId('attempt-score').textContent(), 'Score: 8 of 9');
+  await page.getByText('Some answers wait for your instructor to grade them').waitFor();
+  assert.equal(await page.getByText('Waiting for a grader').count(), 1, 'the essay');
+  await shot(page, '4-student-quiz-result');
+
+  // Back on the item: the attempt is listed with its score, and one attempt is left.
+  await page.getByRole('link', { name: 'Back to the quiz' }).click();
+  await page.getByText('1 of 2 used').waitFor();
+  await page.getByRole('link', { name: 'View attempt 1' }).waitFor();
+  await page.getByRole('button', { name: 'Start another attempt' }).waitFor();
+
+  // One question at a time: the second attempt shows one question, with next and previous.
+  await api(teacherToken, 'PATCH', `assessment-service/quizzes/${quiz.id}`, { oneQuestionAtATime: true });
+  await page.getByRole('button', { name: 'Start another attempt' }).click();
+  await page.waitForURL(/\/attempts\/[0-9a-f-]{36}$/);
+  await page.getByText('Question 1 of 9').waitFor();
+  assert.equal(await page.locator('.question').count(), 1);
+  assert.equal(await page.getByRole('button', { name: 'Previous question' }).isDisabled(), true);
+  await page.getByRole('button', { name: 'Next question' }).click();
+  await page.getByText('Question 2 of 9').waitFor();
+  await page.getByRole('radio', { name: 'False', exact: true }).check();
+  await page.getByText('Saved', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Previous question' }).click();
+  await page.getByRole('radio', { name: 'Mitochondrion' }).waitFor();
+  await shot(page, '4-student-quiz-one-at-a-time');
+  await page.close();
+});
+
 test('a user of another tenant cannot find or open the course', { skip }, async () => {
   const outsider = await user(await createTestTenant(admin, 'web'), ['student'], 'Olga Outsider');
   const page = await signIn(outsider, '3-outsider');
@@ -618,6 +821,21 @@ test('every page answers its first visit to a freshly started next start in unde
       await visit('/admin/analytics', /Totals/);
       await visit('/admin/users', /Send invitation/);
       await shot(page, '7-cold-admin-users');
+      // The quiz pages as the student who took the quiz (their own attempt).
+      const student = (await (
+        await fetch(`${platform.authUrl}/token?grant_type=password`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ tenant: studentUser.tenant, email: studentUser.email, password: PASSWORD }),
+        })
+      ).json()) as { access_token: string; refresh_token: string };
+      await context.clearCookies();
+      await context.addCookies([
+        { name: 'eduspry_at', value: student.access_token, url, httpOnly: true },
+        { name: 'eduspry_rt', value: student.refresh_token, url, httpOnly: true },
+      ]);
+      await visit(quizItemPath, /2 of 2 used/);
+      await visit(attemptPath, /Attempt 1: submitted/);
       await page.close();
       return timings;
     },

@@ -77,7 +77,51 @@ export const OPERATIONS = {
   ItemPage: /* GraphQL */ `
     query ItemPage($courseId: ID!, $itemId: ID!) {
       course(id: $courseId) { id code title }
-      item(courseId: $courseId, itemId: $itemId) { id moduleId kind title body url completed }
+      item(courseId: $courseId, itemId: $itemId) {
+        id
+        moduleId
+        kind
+        title
+        body
+        url
+        completed
+        quiz {
+          id
+          title
+          description
+          opensAt
+          dueAt
+          closesAt
+          timeLimitSeconds
+          attemptsAllowed
+          attemptsUsed
+          releasePolicy
+          pointsPossible
+          accessCodeRequired
+          myAttempts { id number status startedAt submittedAt score pointsPossible gradingState released }
+        }
+      }
+    }`,
+  AttemptPage: /* GraphQL */ `
+    query AttemptPage($courseId: ID!, $itemId: ID!, $attemptId: ID!) {
+      course(id: $courseId) { id code title }
+      item(courseId: $courseId, itemId: $itemId) { id title quiz { id title description releasePolicy } }
+      attempt(id: $attemptId) {
+        id
+        quizId
+        number
+        status
+        deadlineAt
+        timeRemainingSeconds
+        submittedAt
+        autoSubmitted
+        oneQuestionAtATime
+        pointsPossible
+        score
+        gradingState
+        released
+        questions { position type points payload answer score needsManual feedback correct }
+      }
     }`,
   Users: /* GraphQL */ `
     query Users($search: String) {
@@ -117,6 +161,18 @@ export const OPERATIONS = {
   InviteUser: /* GraphQL */ `
     mutation InviteUser($email: String!, $displayName: String!, $roles: [String!]) {
       inviteUser(email: $email, displayName: $displayName, roles: $roles) { id email status }
+    }`,
+  StartAttempt: /* GraphQL */ `
+    mutation StartAttempt($courseId: ID!, $itemId: ID!, $accessCode: String) {
+      startAttempt(courseId: $courseId, itemId: $itemId, accessCode: $accessCode) { id status resumed }
+    }`,
+  SaveAnswer: /* GraphQL */ `
+    mutation SaveAnswer($attemptId: ID!, $position: Int!, $answer: JSON) {
+      saveAnswer(attemptId: $attemptId, position: $position, answer: $answer) { position savedAt }
+    }`,
+  SubmitAttempt: /* GraphQL */ `
+    mutation SubmitAttempt($attemptId: ID!) {
+      submitAttempt(attemptId: $attemptId) { id status score pointsPossible gradingState released }
     }`,
   TenantReport: /* GraphQL */ `
     query TenantReport($from: String, $to: String) {

@@ -81,6 +81,7 @@ export async function buildApp({
   const auth = routes.get('auth-service')!;
   const course = routes.get('course-service')!;
   const analytics = routes.get('analytics-service')!;
+  const assessment = routes.get('assessment-service')!;
   const trusted = trustedProxies(config.GATEWAY_TRUSTED_PROXIES);
 
   // Signed-out sessions: the verifier refuses their tokens once the mirror has them (≤ 1 s or so).
@@ -148,7 +149,7 @@ export async function buildApp({
     queryDepth: config.GATEWAY_MAX_QUERY_DEPTH,
     context: (request): GatewayContext => {
       const services = bindServices(
-        { auth, course, analytics },
+        { auth, course, analytics, assessment },
         forwardHeaders(request, { trusted }),
         request.upstreamCalls,
       );

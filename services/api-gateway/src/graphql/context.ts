@@ -1,11 +1,19 @@
 import { defineProblems, type TenantClaims } from '@eduspry/common';
-import { COURSE_ACCESS_PROBLEMS } from '@eduspry/contracts';
+import {
+  ATTEMPT_PROBLEMS,
+  type AttemptProblemCode,
+  attemptErrorCode,
+  COURSE_ACCESS_PROBLEMS,
+} from '@eduspry/contracts';
 import DataLoader from 'dataloader';
 import mercurius from 'mercurius';
 import { type Upstream, type UpstreamRequest, UpstreamUnavailable } from '../upstream.ts';
 
 /** Course-service's access problems, matched by code (the gateway translates them). */
 const courseAccessProblems = defineProblems(COURSE_ACCESS_PROBLEMS);
+/** assessment-service's attempt problems: each becomes its own `extensions.code`. */
+const attemptProblems = defineProblems(ATTEMPT_PROBLEMS);
+const ATTEMPT_CODES = Object.keys(ATTEMPT_PROBLEMS) as AttemptProblemCode[];
 
 const { ErrorWithProps } = mercurius;
 
@@ -27,9 +35,16 @@ export interface RequestLoaders {
    * for twice in one query (aliases, fragments) is one call.
    */
   report: DataLoader<string, unknown>;
+  /**
+   * Quizzes by id as assessment-service's `GET /me/quizzes?ids=…` answers them for the caller
+   * (null: not there or not visible): every quiz item of a query is one call.
+   */
+  quiz: DataLoader<string, Record<string, unknown> | null>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** assessment-service's `GET /me/quizzes` takes up to 100 ids per call. */
+export const QUIZ_BATCH = 100;
 /** course-service takes up to 300 ids per call (about 12 KB of query string). */
 export const COURSE_BATCH = 300;
 
@@ -61,6 +76,20 @@ export function createLoaders(services: RequestServices): RequestLoaders {
       // Each report is its own upstream call (analytics-service has no multi-report endpoint).
       { batch: false },
     ),
+    quiz: new DataLoader(
+      async (ids) => {
+        const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+        const found = new Map<string, Record<string, unknown>>();
+        if (wanted.length) {
+          const search = new URLSearchParams();
+          for (const id of wanted) search.append('ids', id);
+          const page = await services.assessment.get<{ items: { id: string }[] }>(`/me/quizzes?${search}`);
+          for (const quiz of page.items) found.set(quiz.id.toLowerCase(), quiz);
+        }
+        return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+      },
+      { maxBatchSize: QUIZ_BATCH },
+    ),
   };
 }
 
@@ -73,6 +102,7 @@ export interface RequestServices {
   auth: ServiceCall;
   course: ServiceCall;
   analytics: ServiceCall;
+  assessment: ServiceCall;
 }
 
 /** Counts upstream calls (attempts) for one incoming request; answered in `x-upstream-calls`. */
@@ -82,7 +112,7 @@ export interface CallCounter {
 
 /** The upstreams as one request sees them: its bearer token and trace headers go along. */
 export function bindServices(
-  upstreams: { auth: Upstream; course: Upstream; analytics: Upstream },
+  upstreams: { auth: Upstream; course: Upstream; analytics: Upstream; assessment: Upstream },
   forward: Record<string, string>,
   counter: CallCounter,
 ): RequestServices {
@@ -125,6 +155,7 @@ export function bindServices(
     auth: bind(upstreams.auth),
     course: bind(upstreams.course),
     analytics: bind(upstreams.analytics),
+    assessment: bind(upstreams.assessment),
   };
 }
 
@@ -134,13 +165,21 @@ const CODES: Record<number, string> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
   429: 'RATE_LIMITED',
 };
 
 /** An upstream's problem+json answer as a GraphQL error with a stable code and the problem's detail. */
 export function problemToGraphQLError(status: number, problem: Record<string, unknown> | undefined) {
   const type = typeof problem?.type === 'string' ? problem.type : undefined;
-  const specific = courseAccessProblems.is(problem, 'module-locked') ? 'LOCKED' : undefined;
+  const attempt = ATTEMPT_CODES.find((code) => attemptProblems.is(problem, code));
+  // Not found is NOT_FOUND whoever's it is (another student's attempt is not found, not forbidden);
+  // every other attempt problem is its own code, e.g. a late save is ATTEMPT_DEADLINE_PASSED.
+  const specific = courseAccessProblems.is(problem, 'module-locked')
+    ? 'LOCKED'
+    : attempt && status !== 404
+      ? attemptErrorCode(attempt)
+      : undefined;
   const message =
     (typeof problem?.detail === 'string' && problem.detail) ||
     (typeof problem?.title === 'string' && problem.title) ||
@@ -151,6 +190,8 @@ export function problemToGraphQLError(status: number, problem: Record<string, un
     ...(type ? { problemType: type } : {}),
     ...(typeof problem?.reason === 'string' ? { reason: problem.reason } : {}),
     ...(typeof problem?.field === 'string' ? { field: problem.field } : {}),
+    ...(attempt ? { problem: attempt } : {}),
+    ...(typeof problem?.deadlineAt === 'string' ? { deadlineAt: problem.deadlineAt } : {}),
   });
 }
 

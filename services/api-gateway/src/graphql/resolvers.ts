@@ -1,17 +1,24 @@
 import { isLockReason, isUuid, LOCK_EXPLANATIONS } from '@eduspry/contracts';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import mercurius from 'mercurius';
 import { type GatewayContext, requireClaims } from './context.ts';
 import type {
   Progress,
+  UpstreamAttempt,
   UpstreamCourse,
   UpstreamCoursePage,
   UpstreamCreatedCourse,
   UpstreamCreatedModule,
   UpstreamEnrollment,
   UpstreamInvitation,
+  UpstreamItem,
   UpstreamModule,
+  UpstreamMyQuiz,
   UpstreamProgressPage,
+  UpstreamSavedAnswer,
+  UpstreamStartedAttempt,
+  UpstreamSubmittedAttempt,
   UpstreamUpdatedCourse,
   UpstreamUpdatedModule,
   UpstreamUserPage,
@@ -88,6 +95,48 @@ const reportCourse = async (parent: { courseId: string }, _args: Args, ctx: Gate
 type Args = Record<string, unknown>;
 type Resolver = (parent: unknown, args: Args, ctx: GatewayContext) => unknown;
 
+/** A literal written in the query itself (`answer: {choice: "x"}`) as the JSON value it spells. */
+function literalJson(node: ValueNode, variables?: Record<string, unknown> | null): unknown {
+  switch (node.kind) {
+    case Kind.NULL:
+      return null;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.STRING:
+    case Kind.ENUM:
+      return node.value;
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.LIST:
+      return node.values.map((value) => literalJson(value, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(
+        node.fields.map((field) => [field.name.value, literalJson(field.value, variables)]),
+      );
+    case Kind.VARIABLE:
+      return variables?.[node.name.value] ?? null;
+  }
+}
+
+/** Any JSON value, passed through as it is (assessment-service validates answers per question type). */
+const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (node, variables) => literalJson(node, variables),
+});
+
+/** An answer's JSON over this many bytes is refused before any call (assessment-service's body limit). */
+export const MAX_ANSWER_BYTES = 512 * 1024;
+
+function uuidArg(args: Args, key: string): string {
+  const value = args[key];
+  if (typeof value !== 'string' || !isUuid(value))
+    throw new ErrorWithProps(`${key} must be a uuid`, { code: 'BAD_USER_INPUT', field: key });
+  return id(value);
+}
+
 export const resolvers: IResolvers = {
   Query: {
     me: ((_parent, _args, ctx) => {
@@ -149,7 +198,22 @@ export const resolvers: IResolvers = {
         ctx,
         `/reports/students/${reportSubject(args, 'userId')}${reportRange(args)}`,
       )) satisfies Resolver,
+    attempt: (async (_parent, args, ctx) => {
+      requireClaims(ctx);
+      return ctx.services.assessment.get<UpstreamAttempt>(`/attempts/${uuidArg(args, 'id')}`);
+    }) satisfies Resolver,
   },
+  JSON: JSONScalar,
+  ItemContent: {
+    quiz: (async (parent, _args, ctx) => {
+      requireClaims(ctx);
+      const item = parent as { kind?: string; assessmentId?: string | null };
+      if (item.kind !== 'assessment' || !item.assessmentId) return null;
+      return (await ctx.loaders.quiz.load(item.assessmentId)) as UpstreamMyQuiz | null;
+    }) satisfies Resolver,
+  },
+  // assessment-service's quiz as it is; `myAttempts` is its `attempts`.
+  Quiz: { myAttempts: ((parent) => (parent as UpstreamMyQuiz).attempts) satisfies Resolver },
   CourseActivity: { course: reportCourse },
   CourseReport: { course: reportCourse },
   StudentCourseActivity: { course: reportCourse },
@@ -232,6 +296,49 @@ export const resolvers: IResolvers = {
         'POST',
         `/tenants/${id(claims.app_metadata.tenant_id)}/invitations`,
         { email: args.email, displayName: args.displayName, roles: args.roles ?? ['student'] },
+      );
+    }) satisfies Resolver,
+    startAttempt: (async (_parent, args, ctx) => {
+      requireClaims(ctx);
+      const courseId = uuidArg(args, 'courseId');
+      const itemId = uuidArg(args, 'itemId');
+      // The item says which quiz it holds; a locked one is LOCKED here, before assessment-service.
+      const item = await ctx.services.course.get<UpstreamItem>(`/courses/${courseId}/items/${itemId}`);
+      if (item.kind !== 'assessment' || !item.assessmentId)
+        throw new ErrorWithProps('This item is not a quiz', { code: 'BAD_USER_INPUT', field: 'itemId' });
+      const accessCode = typeof args.accessCode === 'string' ? args.accessCode : undefined;
+      return ctx.services.assessment.send<UpstreamStartedAttempt>(
+        'POST',
+        `/quizzes/${id(item.assessmentId)}/attempts`,
+        accessCode === undefined ? {} : { accessCode },
+      );
+    }) satisfies Resolver,
+    saveAnswer: (async (_parent, args, ctx) => {
+      requireClaims(ctx);
+      const attemptId = uuidArg(args, 'attemptId');
+      const position = args.position as number;
+      if (!Number.isInteger(position) || position < 0 || position > 10_000)
+        throw new ErrorWithProps('position must be a question position of the attempt', {
+          code: 'BAD_USER_INPUT',
+          field: 'position',
+        });
+      const answer = args.answer ?? null;
+      if (Buffer.byteLength(JSON.stringify(answer)) > MAX_ANSWER_BYTES)
+        throw new ErrorWithProps(`The answer is over ${MAX_ANSWER_BYTES / 1024} KiB`, {
+          code: 'PAYLOAD_TOO_LARGE',
+          field: 'answer',
+        });
+      return ctx.services.assessment.send<UpstreamSavedAnswer>(
+        'PUT',
+        `/attempts/${attemptId}/answers/${position}`,
+        { answer },
+      );
+    }) satisfies Resolver,
+    submitAttempt: (async (_parent, args, ctx) => {
+      requireClaims(ctx);
+      return ctx.services.assessment.send<UpstreamSubmittedAttempt>(
+        'POST',
+        `/attempts/${uuidArg(args, 'attemptId')}/submit`,
       );
     }) satisfies Resolver,
   },

@@ -4,6 +4,7 @@
  * never declared here by hand. A provider that renames or retypes a field the gateway reads breaks
  * `tsc` here, and its breaking-change gate, before anything runs.
  */
+import type { paths as AssessmentService } from '@eduspry/contracts/openapi/assessment-service';
 import type { paths as AuthService } from '@eduspry/contracts/openapi/auth-service';
 import type { paths as CourseService } from '@eduspry/contracts/openapi/course-service';
 import type { JsonAnswer } from '@eduspry/contracts/openapi-types';
@@ -38,3 +39,19 @@ export type UpstreamUserPage = JsonAnswer<AuthService, '/tenants/{tenantId}/user
 export type UpstreamUser = UpstreamUserPage['items'][number];
 /** auth-service `POST /tenants/{tenantId}/invitations`. */
 export type UpstreamInvitation = JsonAnswer<AuthService, '/tenants/{tenantId}/invitations', 'post', 201>;
+/** course-service `GET /courses/{courseId}/items/{itemId}`: an item with its content. */
+export type UpstreamItem = JsonAnswer<CourseService, '/courses/{courseId}/items/{itemId}', 'get'>;
+/** One quiz of assessment-service `GET /me/quizzes`: the caller's side of a quiz before starting. */
+export type UpstreamMyQuiz = JsonAnswer<AssessmentService, '/me/quizzes', 'get'>['items'][number];
+/** assessment-service `GET /attempts/{attemptId}`: the student's view of their attempt. */
+export type UpstreamAttempt = JsonAnswer<AssessmentService, '/attempts/{attemptId}', 'get'>;
+/** assessment-service `POST /quizzes/{quizId}/attempts`: started (201) or resumed (200). */
+export type UpstreamStartedAttempt = JsonAnswer<AssessmentService, '/quizzes/{quizId}/attempts', 'post', 201>;
+/** assessment-service `PUT /attempts/{attemptId}/answers/{position}`. */
+export type UpstreamSavedAnswer = JsonAnswer<
+  AssessmentService,
+  '/attempts/{attemptId}/answers/{position}',
+  'put'
+>;
+/** assessment-service `POST /attempts/{attemptId}/submit`. */
+export type UpstreamSubmittedAttempt = JsonAnswer<AssessmentService, '/attempts/{attemptId}/submit', 'post'>;

@@ -7,6 +7,7 @@ import { completeItem } from '@/lib/actions';
 import { gql } from '@/lib/gateway';
 import { lockExplanation } from '@/lib/words';
 import { Notices } from '../../../../notices';
+import { QuizSummary, type QuizSummaryData } from './quiz-summary';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('item'))('title') };
@@ -29,6 +30,7 @@ export default async function ItemPage({
       body: string | null;
       url: string | null;
       completed: boolean;
+      quiz: QuizSummaryData | null;
     } | null;
   }>('ItemPage', { courseId: id, itemId });
   if (!data?.course) notFound();
@@ -52,6 +54,18 @@ export default async function ItemPage({
         />
       ) : !item ? (
         <Alert kind="error">{t('item.notOpened')}</Alert>
+      ) : item.kind === 'assessment' ? (
+        item.quiz ? (
+          <QuizSummary
+            courseId={id}
+            itemId={item.id}
+            quiz={item.quiz}
+            itemTitle={item.title}
+            problem={(await searchParams).problem}
+          />
+        ) : (
+          <Alert kind="error">{t('quiz.unavailable')}</Alert>
+        )
       ) : (
         <>
           {item.kind === 'link' && item.url ? (
