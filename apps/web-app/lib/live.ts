@@ -4,17 +4,27 @@ import { accessToken } from './session';
 export interface LiveConnection {
   /** realtime-service's Supabase-shaped address, as the browser reaches it. */
   url: string;
+  /** The edge functions' base (`…/functions/v1`), as the browser reaches them: activity goes to `analytics`. */
+  functionsUrl: string;
   token: string;
   /** When the token expires (ms since the epoch): the page asks again a minute before. */
   expiresAt: number;
 }
 
+const localEntry = () => new URL(process.env.SUPABASE_LOCAL_URL ?? 'http://127.0.0.1:54321');
+const under = (base: URL, path: string) => new URL(path, `${base.href.replace(/\/$/, '')}/`).href;
+
 /** Where browsers reach realtime: REALTIME_PUBLIC_URL, else the local Supabase entry's /realtime/v1. */
 function realtimeUrl(): string {
   if (process.env.REALTIME_PUBLIC_URL) return process.env.REALTIME_PUBLIC_URL;
-  const local = new URL(process.env.SUPABASE_LOCAL_URL ?? 'http://127.0.0.1:54321');
+  const local = localEntry();
   local.protocol = local.protocol === 'https:' ? 'wss:' : 'ws:';
-  return new URL('realtime/v1', `${local.href.replace(/\/$/, '')}/`).href;
+  return under(local, 'realtime/v1');
+}
+
+/** Where browsers reach the edge functions: FUNCTIONS_PUBLIC_URL, else the local entry's /functions/v1. */
+function functionsUrl(): string {
+  return process.env.FUNCTIONS_PUBLIC_URL ?? under(localEntry(), 'functions/v1');
 }
 
 function expiryOf(token: string): number {
@@ -33,5 +43,7 @@ function expiryOf(token: string): number {
  */
 export async function liveConnection(): Promise<LiveConnection | null> {
   const token = await accessToken();
-  return token ? { url: realtimeUrl(), token, expiresAt: expiryOf(token) } : null;
+  return token
+    ? { url: realtimeUrl(), functionsUrl: functionsUrl(), token, expiresAt: expiryOf(token) }
+    : null;
 }

@@ -4,26 +4,21 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
-import { type LiveConnection, liveConnection } from '@/lib/live';
+import { connection } from '@/lib/connection';
 
 /**
  * The page's one connection to realtime-service (Supabase Realtime's protocol, the official
- * client). The access token comes from the server; realtime-js asks for it on every heartbeat,
- * and a fresh one is fetched only when the one held expires within a minute, so an open socket
- * outlives its first token. Without realtime the pages work as before, just not live.
+ * client). realtime-js asks for the access token on every heartbeat (lib/connection.ts keeps it
+ * fresh), so an open socket outlives its first token. Without realtime the pages work as before,
+ * just not live.
  */
-let held: LiveConnection | null = null;
 let client: Promise<RealtimeClient | null> | null = null;
 
-async function currentToken(): Promise<string | null> {
-  if (!held || held.expiresAt - Date.now() < 60_000)
-    held = (await liveConnection().catch(() => null)) ?? held;
-  return held?.token ?? null;
-}
+const currentToken = async () => (await connection())?.token ?? null;
 
 function realtime(): Promise<RealtimeClient | null> {
   client ??= (async () => {
-    held = await liveConnection().catch(() => null);
+    const held = await connection();
     if (!held) return null;
     // A chunk of its own, fetched after the page is interactive: no page waits for the client.
     const { RealtimeClient } = await import('@supabase/realtime-js');

@@ -18,6 +18,7 @@ import { addItem, addModule, announce, enroll, setCourseState, setModulePublishe
 import { gql } from '@/lib/gateway';
 import { isAdmin, requireViewer } from '@/lib/viewer';
 import { label, lockExplanation } from '@/lib/words';
+import { Activity } from '../../activity';
 import { CourseLive } from '../../live';
 import { Notices } from '../../notices';
 
@@ -81,10 +82,13 @@ export default async function CoursePage({
       </p>
       {course.description ? <p>{course.description}</p> : null}
       {course.myEnrollment?.status === 'active' ? (
-        <CourseLive
-          courseId={course.id}
-          me={{ id: viewer.id, name: viewer.displayName, role: course.myEnrollment.role }}
-        />
+        <>
+          <CourseLive
+            courseId={course.id}
+            me={{ id: viewer.id, name: viewer.displayName, role: course.myEnrollment.role }}
+          />
+          <Activity courseId={course.id} />
+        </>
       ) : null}
       {course.progress && course.myEnrollment?.role === 'student' ? (
         <ProgressBar

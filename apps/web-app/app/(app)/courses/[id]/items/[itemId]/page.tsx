@@ -6,6 +6,7 @@ import { getTranslations } from 'next-intl/server';
 import { completeItem } from '@/lib/actions';
 import { gql } from '@/lib/gateway';
 import { lockExplanation } from '@/lib/words';
+import { Activity } from '../../../../activity';
 import { Notices } from '../../../../notices';
 import { QuizSummary, type QuizSummaryData } from './quiz-summary';
 
@@ -47,6 +48,7 @@ export default async function ItemPage({
       </p>
       <h1 className="page-title">{item?.title ?? t('item.lockedTitle')}</h1>
       <Notices params={await searchParams} errors={errors} />
+      {item ? <Activity courseId={id} itemId={item.id} /> : null}
       {locked ? (
         <LockNotice
           lead={t('common.lockedLead')}
