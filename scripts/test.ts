@@ -4,14 +4,9 @@ import { spawn } from 'node:child_process';
 import { globSync } from 'node:fs';
 import { describeStartupError } from '@eduspry/common';
 import { type FreshDatabase, prepareFreshDatabase, ROOT } from './lib/database.ts';
+import { TEST_PATTERNS } from './lib/test-files.ts';
 
-const DEFAULT_PATTERNS = [
-  'packages/*/test/**/*.test.ts',
-  'services/*/test/**/*.test.ts',
-  'apps/*/test/**/*.test.ts',
-  'scripts/test/**/*.test.ts',
-];
-const patterns = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_PATTERNS;
+const patterns = process.argv.slice(2).length ? process.argv.slice(2) : TEST_PATTERNS;
 /**
  * Files that time what a user waits for (cold first visits of every page, the 60 s startup
  * budget). They run after the others, one at a time, so another file's load on this 2-core
