@@ -7,18 +7,16 @@
 //   /health, /ready       as on every service; ready once the function server is
 // Folders of supabase/functions starting with `_` are shared code, not functions (as on Supabase).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { HttpProblem } from '@eduspry/common/problem';
 import { createProxyServer } from 'http-proxy-3';
-import { parse } from 'smol-toml';
 import { denoExecutable } from './lib/deno.ts';
+import { writeFunctionsManifest } from './lib/functions-manifest.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const SUPABASE_DIR = process.env.SUPABASE_DIR || join(ROOT, 'supabase');
@@ -28,65 +26,10 @@ const port = Number(process.env.PORT ?? 54321);
 const host = process.env.HOST ?? '127.0.0.1';
 const realtimeUrl = process.env.REALTIME_SERVICE_URL || 'http://127.0.0.1:4008';
 
-export interface EdgeFunction {
-  name: string;
-  dir: string;
-  verifyJwt: boolean;
-}
-
-/** Every function folder, with `verify_jwt` as supabase/config.toml declares it (Supabase's default: on). */
-function discoverFunctions(): EdgeFunction[] {
-  const configFile = join(SUPABASE_DIR, 'config.toml');
-  const config = existsSync(configFile)
-    ? (parse(readFileSync(configFile, 'utf8')) as { functions?: Record<string, { verify_jwt?: boolean }> })
-    : {};
-  if (!existsSync(FUNCTIONS_DIR)) return [];
-  return readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_'))
-    .filter((entry) => existsSync(join(FUNCTIONS_DIR, entry.name, 'index.ts')))
-    .map((entry) => ({
-      name: entry.name,
-      dir: join(FUNCTIONS_DIR, entry.name),
-      verifyJwt: config.functions?.[entry.name]?.verify_jwt ?? true,
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/**
- * One import map for the one process: each function's deno.json `imports`, scoped to its folder
- * (relative targets resolved against it), so two functions may map one name differently.
- */
-function importMap(functions: EdgeFunction[]): object {
-  const scopes: Record<string, Record<string, string>> = {};
-  for (const fn of functions) {
-    const file = join(fn.dir, 'deno.json');
-    if (!existsSync(file)) continue;
-    const folder = pathToFileURL(`${fn.dir}/`).href;
-    const imports = (JSON.parse(readFileSync(file, 'utf8')) as { imports?: Record<string, string> }).imports;
-    scopes[folder] = Object.fromEntries(
-      Object.entries(imports ?? {}).map(([name, target]) => [
-        name,
-        /^\.{0,2}\//.test(target) ? new URL(target, folder).href : target,
-      ]),
-    );
-  }
-  return { imports: { jose: 'npm:jose@^6' }, scopes };
-}
-
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const functions = discoverFunctions();
 const work = await mkdtemp(join(tmpdir(), 'eduspry-functions-'));
-await writeFile(join(work, 'import-map.json'), JSON.stringify(importMap(functions)));
-await writeFile(
-  join(work, 'manifest.json'),
-  JSON.stringify({
-    functions: functions.map((fn) => ({
-      name: fn.name,
-      entry: pathToFileURL(join(fn.dir, 'index.ts')).href,
-      verifyJwt: fn.verifyJwt,
-    })),
-  }),
-);
+// The same manifest and import map the edge-runtime image builds (scripts/lib/functions-manifest.ts).
+const { functions, manifestFile, importMapFile } = await writeFunctionsManifest(SUPABASE_DIR, work);
 
 // The `deno` npm package's binary (spawned itself, so stopping it stops Deno), offline: npm: imports come from the repository's node_modules.
 const deno: ChildProcess = spawn(
@@ -97,7 +40,7 @@ const deno: ChildProcess = spawn(
     '--no-prompt',
     '--no-config',
     '--node-modules-dir=manual',
-    `--import-map=${join(work, 'import-map.json')}`,
+    `--import-map=${importMapFile}`,
     '--allow-net',
     '--allow-env',
     '--allow-read',
@@ -110,8 +53,11 @@ const deno: ChildProcess = spawn(
     cwd: ROOT,
     env: {
       ...process.env,
-      FUNCTIONS_MANIFEST: join(work, 'manifest.json'),
+      FUNCTIONS_MANIFEST: manifestFile,
+      FUNCTIONS_ROUTER_HOST: '127.0.0.1',
       FUNCTIONS_ROUTER_PORT: '0',
+      // Every function, whatever a one-function EDGE_FUNCTION of the environment says.
+      EDGE_FUNCTION: '',
       NO_COLOR: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

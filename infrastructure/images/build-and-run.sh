@@ -133,12 +133,10 @@ for row in "${selected[@]}"; do
   [ "$kind" = migrations ] && continue
   "${P[@]}" image exists "localhost/eduspry/$name:ci" || continue
   env=("${common_env[@]}")
-  if [ "$kind" = edge ]; then
-    host_port=$port # Deno.serve's own default; the function has no port setting
-  else
-    host_port=$((port + 20000))
-    env+=(-e "PORT=$host_port")
-  fi
+  host_port=$((port + 20000))
+  env+=(-e "PORT=$host_port")
+  # The edge runtime's own Secret (the chart's edge-runtime block): no tenant's webhooks yet.
+  [ "$kind" = edge ] && env+=(-e 'INCOMING_WEBHOOK_SECRETS={}' -e 'INCOMING_WEBHOOK_TOKENS={}')
   [ "$db" = db ] && env+=(-e "DATABASE_URL=${service_db[$(echo "$name" | tr 'a-z-' 'A-Z_')_DATABASE_URL]}")
   # Every secret of the process list, as production's secret store hands them over.
   for secret_name in "${secret_names[@]}"; do env+=(-e "$secret_name=$secret"); done
@@ -152,11 +150,31 @@ for row in "${selected[@]}"; do
 done
 
 probe() { # kind port path
-  if [ "$1" = edge ]; then
-    [ "$(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS "http://127.0.0.1:$2/")" = 204 ]
+  curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$2$3"
+}
+# The edge runtime serves every function folder at Supabase's /functions/v1/<name>, as `npm start`
+# does: its /ready lists them all, CORS preflights pass, verify_jwt (notification) and the
+# functions' own token check (analytics) refuse a call without a token, an unknown name is a 404.
+expect() { # label method url status [content-type] [body fragment]
+  local out status type
+  out=$(curl -s --max-time 5 -X "$2" -o "$run_dir/answer" -w '%{http_code} %{content_type}' "$3" || echo '000 -')
+  status=${out%% *}; type=${out#* }
+  if [ "$status" = "$4" ] && [[ "$type" == "${5:-}"* ]] && { [ -z "${6:-}" ] || grep -q -- "$6" "$run_dir/answer"; }; then
+    ok "$1: $2 ${3#http://127.0.0.1:*/} answers $status${5:+ $5}"
   else
-    curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$2$3"
+    not_ok "$1: $2 ${3#http://127.0.0.1:*/} answers $status $type, not $4${5:+ $5}${6:+ with $6}: $(head -c 200 "$run_dir/answer")"
   fi
+}
+edge_functions_answer() { # name port
+  local base="http://127.0.0.1:$2" fn
+  for fn in $(find supabase/functions -mindepth 2 -maxdepth 2 -name index.ts -path 'supabase/functions/[!_]*' | cut -d/ -f3 | sort); do
+    expect "$1 lists $fn in /ready" GET "$base/ready" 200 application/json "\"$fn\""
+  done
+  expect "$1" OPTIONS "$base/functions/v1/analytics" 204
+  expect "$1" OPTIONS "$base/functions/v1/log-events" 204
+  expect "$1" POST "$base/functions/v1/analytics" 401 application/problem+json
+  expect "$1" POST "$base/functions/v1/notification/notifications" 401 application/problem+json verify_jwt
+  expect "$1" GET "$base/functions/v1/no-such-function" 404 application/problem+json function-not-found
 }
 for entry in "${started_names[@]}"; do
   IFS='|' read -r name kind port ready health <<<"$entry"
@@ -166,12 +184,13 @@ for entry in "${started_names[@]}"; do
     sleep 1
   done
   if probe "$kind" "$port" "$ready" && probe "$kind" "$port" "$health"; then
-    ok "$name answers $health and $ready ($([ "$kind" = edge ] && echo 'OPTIONS 204' || echo 200))"
+    ok "$name answers $health and $ready (200)"
   else
     not_ok "$name never became ready on port $port"
     "${P[@]}" logs --tail 15 "$name" 2>&1 | sed 's/^/    /'
     continue
   fi
+  [ "$kind" = edge ] && edge_functions_answer "$name" "$port"
   if "${P[@]}" healthcheck run "$name" >/dev/null 2>&1; then ok "$name passes its image's HEALTHCHECK"; else not_ok "$name fails its image's HEALTHCHECK"; fi
   user=$("${P[@]}" exec "$name" id -u 2>/dev/null || echo '?')
   if [ "$user" != 0 ]; then ok "$name runs as uid $user on a read-only root"; else not_ok "$name runs as root"; fi

@@ -48,9 +48,10 @@ export const EDGE_RUNTIME: Workload = {
   kind: 'edge',
   database: false,
   port: 8000,
-  readyPath: '/',
-  healthPath: '/',
-  main: 'supabase/functions/log-events/index.ts',
+  readyPath: '/ready',
+  healthPath: '/health',
+  // The functions router: every function at /functions/v1/<name>, as under `npm start`.
+  main: 'supabase/local/functions-router.ts',
 };
 
 export const MIGRATIONS: Workload = {

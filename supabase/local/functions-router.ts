@@ -1,7 +1,10 @@
 // One Deno process serving every edge function of supabase/functions at /functions/v1/<name>,
-// as Supabase's local stack does. Started by scripts/supabase-local.ts, which finds the function
-// folders, reads supabase/config.toml and hands over a manifest and an import map with each
-// function's own deno.json imports scoped to its folder.
+// as Supabase's local stack and its edge-runtime "main" service do. Started by
+// scripts/supabase-local.ts under `npm start`, and the entry of the edge-runtime image
+// (supabase/functions/Dockerfile); both hand over the manifest and import map that
+// scripts/lib/functions-manifest.ts writes (the function folders, verify_jwt from
+// supabase/config.toml, each function's own deno.json imports scoped to its folder).
+// EDGE_FUNCTION=<name>[,<name>…] serves only those (a district's one function per workload).
 //
 // Each function keeps `Deno.serve(handler)` in its index.ts, exactly as deployed on Supabase; the
 // router imports that index.ts with Deno.serve standing in, so it gets the very handler (with
@@ -20,8 +23,24 @@ type Handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => 
 const env = (name: string) => Deno.env.get(name) || undefined;
 const manifestPath = env('FUNCTIONS_MANIFEST');
 if (!manifestPath)
-  throw new Error('FUNCTIONS_MANIFEST is not set: start me through scripts/supabase-local.ts');
-const { functions } = JSON.parse(await Deno.readTextFile(manifestPath)) as { functions: FunctionSpec[] };
+  throw new Error(
+    'FUNCTIONS_MANIFEST is not set: start me through scripts/supabase-local.ts or the edge-runtime image',
+  );
+const manifest = JSON.parse(await Deno.readTextFile(manifestPath)) as { functions: FunctionSpec[] };
+const only = env('EDGE_FUNCTION')
+  ?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+const unknown = only?.filter((name) => !manifest.functions.some((spec) => spec.name === name)) ?? [];
+if (unknown.length) {
+  console.error(
+    `EDGE_FUNCTION names no function folder: ${unknown.join(', ')} (there are ${manifest.functions.map((spec) => spec.name).join(', ')})`,
+  );
+  Deno.exit(1);
+}
+const functions = only?.length
+  ? manifest.functions.filter((spec) => only.includes(spec.name))
+  : manifest.functions;
 
 function handlerOf(args: unknown[]): Handler | undefined {
   for (const arg of args) {
@@ -96,17 +115,21 @@ async function tokenProblem(request: Request, name: string): Promise<Response | 
 
 const PREFIX = /^\/functions\/v1\/([^/?#]+)(\/.*)?$/;
 
-Deno.serve(
+// npm start: 127.0.0.1 and a free port (FUNCTIONS_ROUTER_*); the image: HOST and PORT, as every service.
+const hostname = env('FUNCTIONS_ROUTER_HOST') ?? env('HOST') ?? '127.0.0.1';
+const server = Deno.serve(
   {
-    hostname: '127.0.0.1',
-    port: Number(env('FUNCTIONS_ROUTER_PORT') ?? 0),
+    hostname,
+    port: Number(env('FUNCTIONS_ROUTER_PORT') ?? env('PORT') ?? 0),
     onListen: ({ port }) =>
-      console.log(`functions router listening on 127.0.0.1:${port}: ${[...handlers.keys()].join(', ')}`),
+      console.log(`functions router listening on ${hostname}:${port}: ${[...handlers.keys()].join(', ')}`),
   },
   async (request, info) => {
     const url = new URL(request.url);
-    if (url.pathname === '/_ready')
+    // Every function loaded before the listener opened, so live is also ready.
+    if (url.pathname === '/_ready' || url.pathname === '/ready')
       return Response.json({ status: 'ready', functions: [...handlers.keys()] });
+    if (url.pathname === '/health') return Response.json({ status: 'ok', service: 'edge-runtime' });
     const match = PREFIX.exec(url.pathname);
     const name = match ? decodeURIComponent(match[1]!) : undefined;
     const handler = name ? handlers.get(name) : undefined;
@@ -134,3 +157,10 @@ Deno.serve(
     }
   },
 );
+
+// SIGTERM (Kubernetes, compose, npm start stopping): stop accepting, finish the requests in
+// flight, exit 0. The functions' own timers (e.g. the ended-sessions poll) would keep Deno alive.
+Deno.addSignalListener('SIGTERM', async () => {
+  await server.shutdown();
+  Deno.exit(0);
+});

@@ -51,6 +51,24 @@ resource "kubernetes_secret" "service" {
   )
 }
 
+# The edge runtime's Secret (the chart's edge-runtime block has `secret: true`): the webhooks
+# function's per-tenant signing secrets and integration tokens, JSON objects keyed by tenant slug.
+# Made empty (every incoming webhook refused); a district adds its SIS's entries with kubectl or
+# an ExternalSecret, so Terraform leaves the data alone once the Secret exists.
+resource "kubernetes_secret" "edge_runtime" {
+  metadata {
+    name      = "edge-runtime"
+    namespace = kubernetes_namespace.eduspry.metadata[0].name
+  }
+  data = {
+    INCOMING_WEBHOOK_SECRETS = "{}"
+    INCOMING_WEBHOOK_TOKENS  = "{}"
+  }
+  lifecycle {
+    ignore_changes = [data]
+  }
+}
+
 resource "kubernetes_secret" "migrations" {
   metadata {
     name      = "eduspry-migrations"
@@ -100,5 +118,5 @@ resource "helm_release" "eduspry" {
       { name = "global.blueGreen.active", value = var.blue_green_active },
     ],
   )
-  depends_on = [kubernetes_secret.service, kubernetes_secret.migrations, kubernetes_secret.kafka]
+  depends_on = [kubernetes_secret.service, kubernetes_secret.edge_runtime, kubernetes_secret.migrations, kubernetes_secret.kafka]
 }
