@@ -123,14 +123,20 @@ const server = createServer(async (request: IncomingMessage, response: ServerRes
   if (path === '/ready') {
     let state = 'failing: starting';
     if (routerUrl) {
+      // A function that failed to load answers 503 itself; the others serve, so the entry is ready.
       state = await fetch(`${routerUrl}/_ready`, { signal: AbortSignal.timeout(2000) })
-        .then((answer) => (answer.ok ? 'ok' : `failing: ${answer.status}`))
+        .then(async (answer) => {
+          if (!answer.ok) return `failing: ${answer.status}`;
+          const { failed } = (await answer.json()) as { failed?: Record<string, string> };
+          return failed ? `ok, but unavailable: ${Object.keys(failed).join(', ')}` : 'ok';
+        })
         .catch((error: Error) => `failing: ${error.message}`);
     }
-    response.writeHead(state === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
+    const ready = state.startsWith('ok');
+    response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
     return void response.end(
       JSON.stringify({
-        status: state === 'ok' ? 'ready' : 'not-ready',
+        status: ready ? 'ready' : 'not-ready',
         service: 'supabase-local',
         checks: { functions: state },
       }),

@@ -57,6 +57,9 @@ async function writeFixtureFunctions(dir: string) {
     join(functions, 'world/index.ts'),
     "Deno.serve({ port: 9999, handler: () => Response.json({ world: 'round' }) });\n",
   );
+  // A function that throws while loading (as auth-webhook does without its service key).
+  await mkdir(join(functions, 'broken'));
+  await writeFile(join(functions, 'broken/index.ts'), "throw new Error('supabaseKey is required');\n");
   await writeFile(join(dir, 'config.toml'), '[functions.hello]\nverify_jwt = false\n');
 }
 
@@ -209,6 +212,20 @@ test('every function folder is served with its own imports, shared folders are n
   const shared = await fetch(`${fixtureUrl}/functions/v1/_shared`);
   assert.equal(shared.status, 404);
   await shared.body?.cancel();
+});
+
+test('a function that fails to load answers 503 on its own path; the others serve and /ready says which', async () => {
+  const broken = await fetch(`${fixtureUrl}/functions/v1/broken`, { method: 'POST' });
+  assert.equal(broken.status, 503);
+  const problem = await problemOf(broken);
+  assert.equal(problem.type, 'https://eduspry.dev/problems/function-unavailable');
+  assert.equal(problem.detail, "broken could not load; see the function server's log");
+  assert.equal((await fetch(`${fixtureUrl}/functions/v1/hello`)).status, 200);
+  const ready = await fetch(`${fixtureUrl}/ready`);
+  assert.equal(ready.status, 200);
+  assert.deepEqual(((await ready.json()) as { checks: unknown }).checks, {
+    functions: 'ok, but unavailable: broken',
+  });
 });
 
 test('verify_jwt (on unless config.toml says otherwise) refuses a missing or forged token', async () => {

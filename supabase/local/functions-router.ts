@@ -52,6 +52,11 @@ function handlerOf(args: unknown[]): Handler | undefined {
 }
 
 const handlers = new Map<string, Handler>();
+/**
+ * Functions that could not load, and why. One broken function (a missing secret, a bad import)
+ * answers 503 on its own path while the others keep serving; /ready names it as degraded.
+ */
+const failed = new Map<string, string>();
 const realServe = Deno.serve;
 for (const spec of functions) {
   let captured: Handler | undefined;
@@ -70,17 +75,18 @@ for (const spec of functions) {
   try {
     await import(spec.entry);
   } catch (error) {
-    console.error(`edge function ${spec.name} failed to load: ${(error as Error).message.split('\n')[0]}`);
-    Deno.exit(1);
+    failed.set(spec.name, `failed to load: ${(error as Error).message.split('\n')[0]}`);
   } finally {
     Deno.serve = realServe;
   }
-  if (!captured) {
-    console.error(`edge function ${spec.name}: its index.ts did not call Deno.serve(handler) while loading`);
-    Deno.exit(1);
-  }
-  handlers.set(spec.name, captured);
+  if (captured) handlers.set(spec.name, captured);
+  else
+    failed.set(
+      spec.name,
+      failed.get(spec.name) ?? 'its index.ts did not call Deno.serve(handler) while loading',
+    );
 }
+for (const [name, reason] of failed) console.error(`edge function ${name} ${reason}`);
 const specs = new Map(functions.map((spec) => [spec.name, spec]));
 
 const authServiceUrl = env('AUTH_SERVICE_URL') ?? 'http://127.0.0.1:4001';
@@ -128,11 +134,23 @@ const server = Deno.serve(
     const url = new URL(request.url);
     // Every function loaded before the listener opened, so live is also ready.
     if (url.pathname === '/_ready' || url.pathname === '/ready')
-      return Response.json({ status: 'ready', functions: [...handlers.keys()] });
+      return Response.json({
+        status: failed.size ? 'degraded' : 'ready',
+        functions: [...handlers.keys()],
+        ...(failed.size ? { failed: Object.fromEntries(failed) } : {}),
+      });
     if (url.pathname === '/health') return Response.json({ status: 'ok', service: 'edge-runtime' });
     const match = PREFIX.exec(url.pathname);
     const name = match ? decodeURIComponent(match[1]!) : undefined;
     const handler = name ? handlers.get(name) : undefined;
+    if (name && failed.has(name))
+      // Why stays in the log and /ready (a missing secret is nobody else's business).
+      return problem(
+        503,
+        'function-unavailable',
+        'Function Unavailable',
+        `${name} could not load; see the function server's log`,
+      );
     if (!name || !handler)
       return problem(404, 'function-not-found', 'Function Not Found', `No edge function at ${url.pathname}`);
     if (specs.get(name)!.verifyJwt && request.method !== 'OPTIONS') {
