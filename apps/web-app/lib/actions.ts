@@ -132,7 +132,11 @@ export async function addItem(form: FormData): Promise<void> {
       input: {
         kind,
         title: text(form, 'title'),
-        ...(kind === 'link' ? { url: text(form, 'content') } : { body: text(form, 'content') }),
+        ...(kind === 'link'
+          ? { url: text(form, 'content') }
+          : kind === 'file'
+            ? { fileId: text(form, 'fileId') }
+            : { body: text(form, 'content') }),
         published: form.get('published') === 'on',
       },
     },

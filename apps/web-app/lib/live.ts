@@ -6,6 +6,8 @@ export interface LiveConnection {
   url: string;
   /** The edge functions' base (`…/functions/v1`), as the browser reaches them: activity goes to `analytics`. */
   functionsUrl: string;
+  /** content-service as the browser reaches it: uploads go straight to its tus endpoint (`/uploads`). */
+  contentUrl: string;
   token: string;
   /** When the token expires (ms since the epoch): the page asks again a minute before. */
   expiresAt: number;
@@ -27,6 +29,15 @@ function functionsUrl(): string {
   return process.env.FUNCTIONS_PUBLIC_URL ?? under(localEntry(), 'functions/v1');
 }
 
+/** Where browsers reach content-service: CONTENT_PUBLIC_URL, else CONTENT_SERVICE_URL (`npm start` sets it). */
+function contentUrl(): string {
+  return (
+    process.env.CONTENT_PUBLIC_URL ??
+    process.env.CONTENT_SERVICE_URL ??
+    'http://127.0.0.1:4003'
+  ).replace(/\/$/, '');
+}
+
 function expiryOf(token: string): number {
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
@@ -44,6 +55,12 @@ function expiryOf(token: string): number {
 export async function liveConnection(): Promise<LiveConnection | null> {
   const token = await accessToken();
   return token
-    ? { url: realtimeUrl(), functionsUrl: functionsUrl(), token, expiresAt: expiryOf(token) }
+    ? {
+        url: realtimeUrl(),
+        functionsUrl: functionsUrl(),
+        contentUrl: contentUrl(),
+        token,
+        expiresAt: expiryOf(token),
+      }
     : null;
 }

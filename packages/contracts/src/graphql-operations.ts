@@ -85,6 +85,7 @@ export const OPERATIONS = {
         body
         url
         completed
+        file { id name mediaType size version url expiresAt }
         quiz {
           id
           title

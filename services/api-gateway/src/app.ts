@@ -82,6 +82,7 @@ export async function buildApp({
   const course = routes.get('course-service')!;
   const analytics = routes.get('analytics-service')!;
   const assessment = routes.get('assessment-service')!;
+  const content = routes.get('content-service')!;
   const trusted = trustedProxies(config.GATEWAY_TRUSTED_PROXIES);
 
   // Signed-out sessions: the verifier refuses their tokens once the mirror has them (≤ 1 s or so).
@@ -149,7 +150,7 @@ export async function buildApp({
     queryDepth: config.GATEWAY_MAX_QUERY_DEPTH,
     context: (request): GatewayContext => {
       const services = bindServices(
-        { auth, course, analytics, assessment },
+        { auth, course, analytics, assessment, content },
         forwardHeaders(request, { trusted }),
         request.upstreamCalls,
       );

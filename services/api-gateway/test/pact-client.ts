@@ -21,7 +21,7 @@ export function pactContext(baseUrl: string, roles: string[] = ['student']): Gat
     halfOpenAfterMs: 10_000,
   });
   const services = bindServices(
-    { auth: upstream, course: upstream, analytics: upstream, assessment: upstream },
+    { auth: upstream, course: upstream, analytics: upstream, assessment: upstream, content: upstream },
     { authorization: TOKEN },
     { count: 0 },
   );

@@ -118,6 +118,9 @@ export async function buildApp({
     directory: config.CONTENT_UPLOAD_DIR,
     staleAfterMs: config.CONTENT_STALE_UPLOAD_SECONDS * 1000,
     maxSize: config.CONTENT_DEFAULT_MAX_FILE_BYTES * 4,
+    allowedOrigins: config.CONTENT_ALLOWED_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
   });
   await app.register(tusRoutes, { server: tus.server });
   if (eventBus)

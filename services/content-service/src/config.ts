@@ -55,6 +55,11 @@ export const ContentConfig = Type.Object({
   /** An upload untouched this long is stale: the sweeper removes it and its `uploading` row. */
   CONTENT_STALE_UPLOAD_SECONDS: Type.Integer({ minimum: 1, default: 24 * 3600 }),
   CONTENT_SWEEP_INTERVAL_SECONDS: Type.Integer({ minimum: 1, default: 600 }),
+  /**
+   * Comma-separated origins whose pages may upload straight to `/uploads` (tus) from the browser
+   * (CORS); default the web app's own (`WEB_APP_URL`, which `npm start` sets), else its local port.
+   */
+  CONTENT_ALLOWED_ORIGINS: Type.String({ default: 'http://127.0.0.1:3000,http://localhost:3000' }),
 });
 export type ContentConfig = Static<typeof ContentConfig>;
 
@@ -67,6 +72,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ContentConfig 
       ? `127.0.0.1:${env.COURSE_SERVICE_GRPC_PORT}`
       : undefined,
     CONTENT_PUBLIC_URL: env.CONTENT_SERVICE_URL,
+    CONTENT_ALLOWED_ORIGINS: env.WEB_APP_URL ? new URL(env.WEB_APP_URL).origin : undefined,
     ...Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
   });
   if (config.NODE_ENV === 'production' && !config.CONTENT_SIGNING_SECRET)

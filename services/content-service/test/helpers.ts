@@ -36,7 +36,7 @@ export interface Harness {
   grpcPort: number;
   call(
     user: User | undefined,
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD' | 'OPTIONS',
     url: string,
     options?: { payload?: unknown; headers?: Record<string, string> },
   ): Promise<{ status: number; body: Json; raw: Buffer; headers: Record<string, unknown> }>;

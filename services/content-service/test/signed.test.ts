@@ -153,3 +153,45 @@ test('CheckAccess answers are cached per user and item, and a failing course-ser
   assert.ok(performance.now() - started < 50, 'an open breaker answers without calling');
   down.close();
 });
+
+test('a batch of signed URLs: the files the caller may open, each with a working URL; others left out', async () => {
+  const setup = await courseWithItems(h);
+  const { teacher, student, course, openItem, hiddenItem, lockedItem } = setup;
+  const upload = async (itemId: string, name: string) =>
+    (
+      await h.upload(teacher, `/courses/${course.id}/files?itemId=${itemId}`, {
+        name,
+        bytes: PDF(name),
+      })
+    ).body;
+  const open = await upload(openItem.id, 'open.pdf');
+  const hidden = await upload(hiddenItem.id, 'hidden.pdf');
+  const locked = await upload(lockedItem.id, 'locked.pdf');
+  // Another tenant's file, asked for by its id: never served.
+  const elsewhere = await uploaded();
+
+  const batch = await h.call(student, 'POST', '/files/signed-urls', {
+    payload: { fileIds: [open.id, hidden.id, locked.id, elsewhere.file.id, open.id] },
+  });
+  assert.equal(batch.status, 200);
+  assert.deepEqual(
+    batch.body.files.map((f: { id: string }) => f.id),
+    [open.id],
+  );
+  const [file] = batch.body.files;
+  assert.equal(file.name, 'open.pdf');
+  assert.equal(file.mediaType, 'application/pdf');
+  assert.equal(file.sizeBytes, PDF('open.pdf').length);
+  assert.ok(Date.parse(file.expiresAt) > Date.now());
+  const fetched = await h.call(undefined, 'GET', pathOf(file.url));
+  assert.equal(fetched.status, 200);
+  assert.deepEqual(fetched.raw, PDF('open.pdf'));
+
+  // Staff see all three of their course; a non-uuid is a 400 before anything is looked up.
+  const staff = await h.call(teacher, 'POST', '/files/signed-urls', {
+    payload: { fileIds: [open.id, hidden.id, locked.id] },
+  });
+  assert.equal(staff.body.files.length, 3);
+  const bad = await h.call(student, 'POST', '/files/signed-urls', { payload: { fileIds: ['nope'] } });
+  assert.equal(bad.status, 400);
+});

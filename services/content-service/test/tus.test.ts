@@ -152,3 +152,47 @@ test('the sweeper removes stale partial uploads and uploads a crash left half-do
   });
   assert.ok(head.status === 404 || head.status === 410, `a swept upload answers ${head.status}`);
 });
+
+test('browsers of the configured origins may call the tus endpoint (CORS); others get no Access-Control-Allow-Origin', async () => {
+  const origin = 'http://127.0.0.1:3000';
+  const preflight = await h.call(undefined, 'OPTIONS', '/uploads', {
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,tus-resumable,upload-length,upload-metadata',
+    },
+  });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers['access-control-allow-origin'], origin);
+  const allowed = String(preflight.headers['access-control-allow-headers']).toLowerCase();
+  for (const header of [
+    'authorization',
+    'tus-resumable',
+    'upload-length',
+    'upload-metadata',
+    'upload-offset',
+  ])
+    assert.ok(allowed.includes(header), `${header} in ${allowed}`);
+  assert.match(String(preflight.headers['access-control-allow-methods']), /PATCH/);
+
+  // The answers themselves name the origin and expose what tus-js-client and the web app read.
+  const { teacher, course } = await courseWithItems(h);
+  const created = await h.call(teacher, 'POST', '/uploads', {
+    headers: {
+      origin,
+      'tus-resumable': '1.0.0',
+      'upload-length': '10',
+      'upload-metadata': `courseId ${Buffer.from(course.id).toString('base64')},filename ${Buffer.from('a.pdf').toString('base64')}`,
+    },
+  });
+  assert.equal(created.status, 201);
+  assert.equal(created.headers['access-control-allow-origin'], origin);
+  const exposed = String(created.headers['access-control-expose-headers']).toLowerCase();
+  for (const header of ['location', 'upload-offset', 'eduspry-file-id'])
+    assert.ok(exposed.includes(header), `${header} in ${exposed}`);
+
+  const stranger = await h.call(undefined, 'OPTIONS', '/uploads', {
+    headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+  });
+  assert.equal(stranger.headers['access-control-allow-origin'], undefined);
+});

@@ -40,6 +40,11 @@ export interface RequestLoaders {
    * (null: not there or not visible): every quiz item of a query is one call.
    */
   quiz: DataLoader<string, Record<string, unknown> | null>;
+  /**
+   * Files by id with a signed URL, as content-service's `POST /files/signed-urls` answers them
+   * for the caller (null: not there, or not theirs to open): every file item of a query is one call.
+   */
+  file: DataLoader<string, Record<string, unknown> | null>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,6 +52,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const QUIZ_BATCH = 100;
 /** course-service takes up to 300 ids per call (about 12 KB of query string). */
 export const COURSE_BATCH = 300;
+/** content-service's `POST /files/signed-urls` takes up to 200 ids per call. */
+export const FILE_BATCH = 200;
 
 /**
  * Aliased `course(id:)` fields, `Enrollment.course` and the like all land here, deduplicated,
@@ -90,6 +97,24 @@ export function createLoaders(services: RequestServices): RequestLoaders {
       },
       { maxBatchSize: QUIZ_BATCH },
     ),
+    file: new DataLoader(
+      async (ids) => {
+        const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+        const found = new Map<string, Record<string, unknown>>();
+        if (wanted.length) {
+          const answer = await services.content.send<{ files: { id: string }[] }>(
+            'POST',
+            '/files/signed-urls',
+            {
+              fileIds: wanted,
+            },
+          );
+          for (const file of answer.files) found.set(file.id.toLowerCase(), file);
+        }
+        return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+      },
+      { maxBatchSize: FILE_BATCH },
+    ),
   };
 }
 
@@ -103,6 +128,7 @@ export interface RequestServices {
   course: ServiceCall;
   analytics: ServiceCall;
   assessment: ServiceCall;
+  content: ServiceCall;
 }
 
 /** Counts upstream calls (attempts) for one incoming request; answered in `x-upstream-calls`. */
@@ -112,7 +138,13 @@ export interface CallCounter {
 
 /** The upstreams as one request sees them: its bearer token and trace headers go along. */
 export function bindServices(
-  upstreams: { auth: Upstream; course: Upstream; analytics: Upstream; assessment: Upstream },
+  upstreams: {
+    auth: Upstream;
+    course: Upstream;
+    analytics: Upstream;
+    assessment: Upstream;
+    content: Upstream;
+  },
   forward: Record<string, string>,
   counter: CallCounter,
 ): RequestServices {
@@ -156,6 +188,7 @@ export function bindServices(
     course: bind(upstreams.course),
     analytics: bind(upstreams.analytics),
     assessment: bind(upstreams.assessment),
+    content: bind(upstreams.content),
   };
 }
 

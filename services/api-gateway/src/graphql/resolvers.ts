@@ -211,7 +211,15 @@ export const resolvers: IResolvers = {
       if (item.kind !== 'assessment' || !item.assessmentId) return null;
       return (await ctx.loaders.quiz.load(item.assessmentId)) as UpstreamMyQuiz | null;
     }) satisfies Resolver,
+    file: (async (parent, _args, ctx) => {
+      requireClaims(ctx);
+      const item = parent as { kind?: string; fileId?: string | null };
+      if (item.kind !== 'file' || !item.fileId) return null;
+      return ctx.loaders.file.load(item.fileId);
+    }) satisfies Resolver,
   },
+  // content-service's file as it is; `size` is its `sizeBytes`.
+  CourseFile: { size: ((parent) => (parent as { sizeBytes: number }).sizeBytes) satisfies Resolver },
   // assessment-service's quiz as it is; `myAttempts` is its `attempts`.
   Quiz: { myAttempts: ((parent) => (parent as UpstreamMyQuiz).attempts) satisfies Resolver },
   CourseActivity: { course: reportCourse },

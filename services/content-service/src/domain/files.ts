@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { asPlatform, withTenant } from '@eduspry/common';
+import { asPlatform, HttpProblem, withTenant } from '@eduspry/common';
 import { isSuperAdmin } from '@eduspry/contracts/roles';
 import { ObjectNotFound } from '@eduspry/storage';
 import * as files from '../db/files.ts';
@@ -179,7 +179,14 @@ export async function signedUrl(
   fileId: string,
   options: { version?: number; download?: boolean } = {},
 ): Promise<{ url: string; expiresAt: string; version: number }> {
-  const row = await readableVersion(ctx, caller, fileId, options.version);
+  return signRow(ctx, await readableVersion(ctx, caller, fileId, options.version), options);
+}
+
+async function signRow(
+  ctx: ContentContext,
+  row: files.VersionRow,
+  options: { download?: boolean | undefined },
+): Promise<{ url: string; expiresAt: string; version: number }> {
   const expires = Math.floor(Date.now() / 1000) + ctx.signedUrlTtlSeconds;
   const expiresAt = new Date(expires * 1000).toISOString();
   if (ctx.storage.presigns) {
@@ -201,6 +208,32 @@ export async function signedUrl(
     expiresAt,
     version: row.version,
   };
+}
+
+/**
+ * Many files at once with a signed URL each (the gateway's batch for a page of file items): the
+ * ones the caller may not open (another tenant's, hidden, locked, deleted) are left out rather
+ * than failing the others; a course-service that does not answer still fails the whole call.
+ */
+export async function signedFiles(
+  ctx: ContentContext,
+  caller: Caller,
+  fileIds: string[],
+  options: { download?: boolean } = {},
+): Promise<(FileView & { url: string; expiresAt: string })[]> {
+  const answers = await Promise.all(
+    [...new Set(fileIds)].map(async (fileId) => {
+      try {
+        const row = await readableVersion(ctx, caller, fileId);
+        return { ...viewOf(row), ...(await signRow(ctx, row, options)) };
+      } catch (error) {
+        if (error instanceof HttpProblem && ['file-not-found', 'item-locked'].includes(error.code))
+          return null;
+        throw error;
+      }
+    }),
+  );
+  return answers.filter((answer) => answer !== null);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   deleteFile,
   getFile,
   listFiles,
+  signedFiles,
   signedUrl,
   storageSettings,
 } from '../domain/files.ts';
@@ -192,6 +193,43 @@ export async function fileRoutes(app: ServiceApp, { ctx }: { ctx: ContentContext
       },
     },
     async (request) => signedUrl(ctx, await callerOf(request), request.params.fileId, request.body ?? {}),
+  );
+
+  app.post(
+    '/files/signed-urls',
+    {
+      schema: {
+        summary:
+          'Many files at once, each with a signed URL (what the gateway batches); files the caller may not open are left out',
+        security,
+        body: Type.Object(
+          {
+            fileIds: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 200 }),
+            download: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            files: Type.Array(
+              Type.Intersect([
+                Type.Ref('FileView'),
+                Type.Object({ url: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
+              ]),
+            ),
+          }),
+          ...errors(400, 401, 503),
+        },
+      },
+    },
+    async (request) => ({
+      files: await signedFiles(
+        ctx,
+        await callerOf(request),
+        request.body.fileIds.map((id) => id.toLowerCase()),
+        request.body.download === undefined ? {} : { download: request.body.download },
+      ),
+    }),
   );
 
   app.get(

@@ -17,6 +17,8 @@ export interface TusOptions {
   /** Partial uploads untouched this long are expired (cleanUpExpiredUploads removes them). */
   staleAfterMs: number;
   maxSize: number;
+  /** Origins whose pages may call the tus endpoint (CORS); any other gets no Access-Control-Allow-Origin. */
+  allowedOrigins: string[];
 }
 
 /** A tus rejection the client can read: problem+json as the body. */
@@ -40,7 +42,14 @@ const uuidOrNull = (value: string | null | undefined, field: string) => {
  * through the same pipeline as a multipart upload (type check, SHA-256, quota) and is removed.
  * Only the user who created an upload may continue it.
  */
-export function createTusServer({ ctx, verifier, directory, staleAfterMs, maxSize }: TusOptions) {
+export function createTusServer({
+  ctx,
+  verifier,
+  directory,
+  staleAfterMs,
+  maxSize,
+  allowedOrigins,
+}: TusOptions) {
   const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: staleAfterMs });
   const callerOf = async (req: Request): Promise<Caller> => {
     const token = bearerToken(req.headers.get('authorization') ?? undefined);
@@ -52,6 +61,10 @@ export function createTusServer({ ctx, verifier, directory, staleAfterMs, maxSiz
     datastore,
     relativeLocation: true,
     maxSize,
+    // CORS by @tus/server itself (preflight, Allow-Headers with Authorization, Tus-Resumable and
+    // Upload-*, Expose-Headers with Location and Upload-Offset): the browser uploads straight here
+    // with the user's bearer token (no cookies), from the configured origins only.
+    allowedOrigins: (origin) => allowedOrigins.includes(origin),
     exposedHeaders: ['EduSpry-File-Id', 'EduSpry-File-Version'],
     namingFunction: () => randomUUID(),
     async onUploadCreate(req, upload) {

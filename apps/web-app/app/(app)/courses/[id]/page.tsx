@@ -21,6 +21,7 @@ import { label, lockExplanation } from '@/lib/words';
 import { Activity } from '../../activity';
 import { CourseLive } from '../../live';
 import { Notices } from '../../notices';
+import { FileItemForm } from './file-item-form';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('course'))('title') };
@@ -147,6 +148,12 @@ export default async function CoursePage({
                 <Checkbox label={t('course.published')} name="published" id="item-published" defaultChecked />
                 <Button variant="secondary">{t('course.addItem')}</Button>
               </form>
+            ) : null}
+            {modules.length ? (
+              <FileItemForm
+                courseId={course.id}
+                modules={modules.map((m) => ({ id: m.id, title: m.title }))}
+              />
             ) : null}
           </div>
           <form action={announce} aria-label={t('course.announceForm')}>

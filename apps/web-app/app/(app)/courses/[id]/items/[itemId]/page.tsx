@@ -8,6 +8,7 @@ import { gql } from '@/lib/gateway';
 import { lockExplanation } from '@/lib/words';
 import { Activity } from '../../../../activity';
 import { Notices } from '../../../../notices';
+import { FileViewer, type FileViewerData } from './file-viewer';
 import { QuizSummary, type QuizSummaryData } from './quiz-summary';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -32,6 +33,7 @@ export default async function ItemPage({
       url: string | null;
       completed: boolean;
       quiz: QuizSummaryData | null;
+      file: FileViewerData | null;
     } | null;
   }>('ItemPage', { courseId: id, itemId });
   if (!data?.course) notFound();
@@ -70,7 +72,13 @@ export default async function ItemPage({
         )
       ) : (
         <>
-          {item.kind === 'link' && item.url ? (
+          {item.kind === 'file' ? (
+            item.file ? (
+              <FileViewer file={item.file} title={item.title} />
+            ) : (
+              <Alert kind="error">{t('file.unavailable')}</Alert>
+            )
+          ) : item.kind === 'link' && item.url ? (
             <p>
               <a href={item.url} rel="noopener noreferrer" target="_blank">
                 {t('item.openLink')}
