@@ -204,22 +204,33 @@ test('aliased file items each get their own file, and a page of them is one cont
   );
 });
 
-test("another tenant's file is never served, even when a course item names its id", async () => {
+test("a file item is attached to its file; another tenant's file id is refused and no item is left", async () => {
   const theirs = await fileCourse(1);
-  const ours = await fileCourse(0);
+  const ours = await fileCourse(1);
+  // Attached by addItem: the item's lock now decides who reads the file.
+  const file = await content.inject({
+    method: 'GET',
+    url: `/files/${ours.items[0]!.fileId}`,
+    headers: { authorization: `Bearer ${ours.teacher.token}` },
+  });
+  assert.equal(file.json().itemId, ours.items[0]!.itemId);
   // Our teacher names their file id on an item: course-service cannot know, content-service's RLS does.
   const added = await p.graphql(ours.teacher.token, OPERATIONS.AddItem, {
     courseId: ours.courseId,
     moduleId: ours.moduleId,
     input: { kind: 'file', title: 'Borrowed', fileId: theirs.items[0]!.fileId, published: true },
   });
-  const itemId = added.body.data.addItem.id as string;
-  for (const who of [ours.student, ours.teacher]) {
-    const answer = await p.graphql(who.token, OPERATIONS.ItemPage, { courseId: ours.courseId, itemId });
-    assert.equal(answer.body.errors, undefined, JSON.stringify(answer.body.errors));
-    assert.equal(answer.body.data.item.title, 'Borrowed');
-    assert.equal(answer.body.data.item.file, null);
-  }
+  assert.equal(added.body.data, null);
+  assert.equal(added.body.errors?.[0]?.extensions?.code, 'NOT_FOUND', JSON.stringify(added.body.errors));
+  const modules = await p.gateway.inject({
+    method: 'GET',
+    url: `/api/course-service/courses/${ours.courseId}/modules`,
+    headers: { authorization: `Bearer ${ours.teacher.token}` },
+  });
+  assert.deepEqual(
+    modules.json()[0].items.map((item: { title: string }) => item.title),
+    ['Handout 0'],
+  );
 });
 
 test('ids that are not uuids are BAD_USER_INPUT', async () => {

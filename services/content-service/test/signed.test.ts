@@ -195,3 +195,33 @@ test('a batch of signed URLs: the files the caller may open, each with a working
   const bad = await h.call(student, 'POST', '/files/signed-urls', { payload: { fileIds: ['nope'] } });
   assert.equal(bad.status, 400);
 });
+
+test('a file uploaded for a new item is attached to it: the item then decides who reads it, once and for good', async () => {
+  const { teacher, student, course, openItem, lockedItem } = await courseWithItems(h);
+  const { body: file } = await h.upload(teacher, `/courses/${course.id}/files`, {
+    name: 'exam.pdf',
+    bytes: PDF('exam'),
+  });
+  const attach = (who: typeof teacher, itemId: string, fileId = file.id) =>
+    h.call(who, 'PUT', `/files/${fileId}/item`, { payload: { itemId } });
+  // On no item, a course file: every member opens it.
+  assert.equal((await h.call(student, 'GET', `/files/${file.id}`)).status, 200);
+
+  assert.equal((await attach(student, lockedItem.id)).status, 403);
+  assert.equal((await attach(teacher, crypto.randomUUID())).status, 404);
+  const attached = await attach(teacher, lockedItem.id);
+  assert.equal(attached.status, 200, JSON.stringify(attached.body));
+  assert.deepEqual(attached.body, { fileId: file.id, itemId: lockedItem.id });
+  // The item's lock now holds, for the file and for a signed URL of it.
+  assert.equal((await h.call(student, 'GET', `/files/${file.id}`)).status, 403);
+  assert.equal((await h.call(student, 'POST', `/files/${file.id}/signed-url`, { payload: {} })).status, 403);
+  assert.equal((await h.call(teacher, 'GET', `/files/${file.id}`)).status, 200);
+
+  // Again to the same item changes nothing; to another item is a conflict; bad input is a 400.
+  assert.equal((await attach(teacher, lockedItem.id)).status, 200);
+  assert.equal((await attach(teacher, openItem.id)).status, 409);
+  assert.equal((await attach(teacher, 'nope')).status, 400);
+  // Another tenant's staff never find it.
+  const other = await courseWithItems(h);
+  assert.equal((await attach(other.teacher, other.openItem.id, file.id)).status, 404);
+});

@@ -284,11 +284,23 @@ export const resolvers: IResolvers = {
       requireClaims(ctx);
       const input = args.input as Record<string, unknown>;
       const body = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null));
-      return ctx.services.course.send(
+      const courseId = id(args.courseId as string);
+      const item = await ctx.services.course.send<{ id: string; fileId?: string | null }>(
         'POST',
-        `/courses/${id(args.courseId as string)}/modules/${id(args.moduleId as string)}/items`,
+        `/courses/${courseId}/modules/${id(args.moduleId as string)}/items`,
         body,
       );
+      if (!item.fileId) return item;
+      // The file was uploaded before its item existed: attach it, so the item's lock decides who
+      // reads it and deleting the item deletes it. If that fails the item goes again, so no item
+      // points at a file that is open to the whole course.
+      try {
+        await ctx.services.content.send('PUT', `/files/${id(item.fileId)}/item`, { itemId: item.id });
+      } catch (error) {
+        await ctx.services.course.send('DELETE', `/courses/${courseId}/items/${id(item.id)}`).catch(() => {});
+        throw error;
+      }
+      return item;
     }) satisfies Resolver,
     completeItem: (async (_parent, args, ctx) => {
       requireClaims(ctx);

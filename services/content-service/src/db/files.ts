@@ -263,3 +263,8 @@ export const OBJECTS_DELETED_CHANNEL = 'content_objects_deleted';
 export async function announceDeletedObjects(tx: Tx): Promise<void> {
   await tx`select pg_notify(${OBJECTS_DELETED_CHANNEL}, '')`;
 }
+
+/** Puts a file on an item (attachToItem checked it was on none). */
+export async function setFileItem(tx: Tx, fileId: string, itemId: string): Promise<void> {
+  await tx`update content.files set item_id = ${itemId}, updated_at = now() where id = ${fileId} and item_id is null`;
+}

@@ -92,6 +92,31 @@ export async function listFiles(
   return visible;
 }
 
+/**
+ * Puts a file on no item onto an item of its course (staff of that item). A file for a new
+ * item is uploaded before the item exists (course-service needs the fileId to create it), then
+ * attached: from then on the item's lock and visibility decide who reads it, and deleting the
+ * item deletes it. A file already on an item stays there (409): moving content between items
+ * is a new upload, so an item's file never changes under a student's feet.
+ */
+export async function attachToItem(ctx: ContentContext, caller: Caller, fileId: string, itemId: string) {
+  const { claims } = caller;
+  const head = await withTenant(ctx.sql, claims, (tx) => files.findFileForUpdate(tx, fileId));
+  if (!head || head.status === 'deleted') throw problems.create('file-not-found', 'No such file');
+  await requireAccess(ctx, caller, 'file:manage', { courseId: head.courseId, itemId });
+  return withTenant(ctx.sql, claims, async (tx) => {
+    const locked = await files.findFileForUpdate(tx, fileId);
+    if (!locked || locked.status === 'deleted') throw problems.create('file-not-found', 'No such file');
+    if (locked.itemId === itemId) return { fileId, itemId };
+    if (locked.itemId !== null)
+      throw problems.create('conflict', `The file is already on item ${locked.itemId}`, {
+        itemId: locked.itemId,
+      });
+    await files.setFileItem(tx, fileId, itemId);
+    return { fileId, itemId };
+  });
+}
+
 /** Deletes a whole file (every version) or one old version; frees its bytes from the quota. */
 export async function deleteFile(ctx: ContentContext, caller: Caller, fileId: string, version?: number) {
   const { claims } = caller;

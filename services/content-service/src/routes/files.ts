@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { ContentContext } from '../domain/context.ts';
 import {
+  attachToItem,
   changeStorageSettings,
   deleteFile,
   getFile,
@@ -134,6 +135,28 @@ export async function fileRoutes(app: ServiceApp, { ctx }: { ctx: ContentContext
       },
     },
     async (request) => getFile(ctx, await callerOf(request), request.params.fileId),
+  );
+
+  app.put(
+    '/files/:fileId/item',
+    {
+      schema: {
+        summary:
+          'Attach a file on no item to an item of its course (staff): the item then decides who reads it, and its deletion deletes the file',
+        security,
+        params: FileParams,
+        body: Type.Object({ itemId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            fileId: Type.String({ format: 'uuid' }),
+            itemId: Type.String({ format: 'uuid' }),
+          }),
+          ...errors(400, 401, 403, 404, 409, 503),
+        },
+      },
+    },
+    async (request) =>
+      attachToItem(ctx, await callerOf(request), request.params.fileId, request.body.itemId.toLowerCase()),
   );
 
   app.delete(
