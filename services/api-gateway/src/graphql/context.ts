@@ -56,26 +56,47 @@ export const COURSE_BATCH = 300;
 export const FILE_BATCH = 200;
 
 /**
+ * A loader of records by uuid through one batch call: ids that are not uuids (the upstream would
+ * refuse the whole batch) and records the caller may not see are null; repeats are asked once.
+ */
+function byIdLoader(
+  fetchBatch: (ids: string[]) => Promise<{ id: string }[]>,
+  maxBatchSize: number,
+): DataLoader<string, Record<string, unknown> | null> {
+  return new DataLoader(
+    async (ids) => {
+      const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+      const found = new Map<string, Record<string, unknown>>();
+      if (wanted.length)
+        for (const record of await fetchBatch(wanted)) found.set(record.id.toLowerCase(), record);
+      return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+    },
+    { maxBatchSize },
+  );
+}
+
+const idsQuery = (ids: string[], extra: Record<string, string> = {}) => {
+  const search = new URLSearchParams();
+  for (const id of ids) search.append('ids', id);
+  for (const [name, value] of Object.entries(extra)) search.set(name, value);
+  return search;
+};
+
+/**
  * Aliased `course(id:)` fields, `Enrollment.course` and the like all land here, deduplicated,
  * and go out together: 300 aliases are one upstream call, not 300. An id that is not a uuid
  * (course-service would refuse the batch) or a course the caller cannot see is null.
  */
 export function createLoaders(services: RequestServices): RequestLoaders {
   return {
-    course: new DataLoader(
-      async (ids) => {
-        const wanted = ids.filter((id) => UUID.test(id));
-        const found = new Map<string, Record<string, unknown>>();
-        if (wanted.length) {
-          const search = new URLSearchParams();
-          for (const id of wanted) search.append('ids', id);
-          search.set('limit', '100');
-          const page = await services.course.get<{ items: { id: string }[] }>(`/courses?${search}`);
-          for (const course of page.items) found.set(course.id.toLowerCase(), course);
-        }
-        return ids.map((id) => found.get(id.toLowerCase()) ?? null);
-      },
-      { maxBatchSize: COURSE_BATCH },
+    course: byIdLoader(
+      async (ids) =>
+        (
+          await services.course.get<{ items: { id: string }[] }>(
+            `/courses?${idsQuery(ids, { limit: '100' })}`,
+          )
+        ).items,
+      COURSE_BATCH,
     ),
     report: new DataLoader(
       async (paths) =>
@@ -83,37 +104,16 @@ export function createLoaders(services: RequestServices): RequestLoaders {
       // Each report is its own upstream call (analytics-service has no multi-report endpoint).
       { batch: false },
     ),
-    quiz: new DataLoader(
-      async (ids) => {
-        const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
-        const found = new Map<string, Record<string, unknown>>();
-        if (wanted.length) {
-          const search = new URLSearchParams();
-          for (const id of wanted) search.append('ids', id);
-          const page = await services.assessment.get<{ items: { id: string }[] }>(`/me/quizzes?${search}`);
-          for (const quiz of page.items) found.set(quiz.id.toLowerCase(), quiz);
-        }
-        return ids.map((id) => found.get(id.toLowerCase()) ?? null);
-      },
-      { maxBatchSize: QUIZ_BATCH },
+    quiz: byIdLoader(
+      async (ids) =>
+        (await services.assessment.get<{ items: { id: string }[] }>(`/me/quizzes?${idsQuery(ids)}`)).items,
+      QUIZ_BATCH,
     ),
-    file: new DataLoader(
-      async (ids) => {
-        const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
-        const found = new Map<string, Record<string, unknown>>();
-        if (wanted.length) {
-          const answer = await services.content.send<{ files: { id: string }[] }>(
-            'POST',
-            '/files/signed-urls',
-            {
-              fileIds: wanted,
-            },
-          );
-          for (const file of answer.files) found.set(file.id.toLowerCase(), file);
-        }
-        return ids.map((id) => found.get(id.toLowerCase()) ?? null);
-      },
-      { maxBatchSize: FILE_BATCH },
+    file: byIdLoader(
+      async (fileIds) =>
+        (await services.content.send<{ files: { id: string }[] }>('POST', '/files/signed-urls', { fileIds }))
+          .files,
+      FILE_BATCH,
     ),
   };
 }
