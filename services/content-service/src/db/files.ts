@@ -38,6 +38,15 @@ export async function findReadyVersion(tx: Tx, fileId: string, version?: number)
   return row ?? null;
 }
 
+/** The current ready version of each of several files (those that are there), in one statement. */
+export async function findReadyVersions(tx: Tx, fileIds: string[]): Promise<VersionRow[]> {
+  return tx<VersionRow[]>`
+    select ${VERSION_COLUMNS(tx)}
+    from content.files f join content.file_versions v on v.file_id = f.id and v.version = f.current_version
+    where f.id = any(${fileIds}::uuid[]) and f.status = 'ready' and v.status = 'ready'
+    order by f.id`;
+}
+
 /** Same, for a signed URL: the tenant comes from the verified signature, not from claims. */
 export async function findReadyVersionOfTenant(
   tx: Tx,

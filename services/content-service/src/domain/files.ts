@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { asPlatform, HttpProblem, withTenant } from '@eduspry/common';
+import { asPlatform, withTenant } from '@eduspry/common';
 import { isSuperAdmin } from '@eduspry/contracts/roles';
 import { ObjectNotFound } from '@eduspry/storage';
 import * as files from '../db/files.ts';
@@ -77,19 +77,12 @@ export async function listFiles(
   itemIds?: string[],
 ): Promise<FileView[]> {
   const rows = await withTenant(ctx.sql, caller.claims, (tx) => files.listCourseFiles(tx, courseId, itemIds));
-  const byItem = new Map<string, files.VersionRow[]>();
-  for (const row of rows) byItem.set(row.itemId ?? '', [...(byItem.get(row.itemId ?? '') ?? []), row]);
+  const byItem = Map.groupBy(rows, (row) => row.itemId);
   // One access question per item (cached), all of them over one stream, not one call per file.
-  const readable = await readableItems(
-    ctx,
-    caller,
-    courseId,
-    [...byItem.keys()].map((id) => id || null),
-  );
-  const visible: FileView[] = [];
-  for (const [itemId, itemRows] of byItem)
-    if (readable.has(itemId || null)) visible.push(...itemRows.map(viewOf));
-  return visible;
+  const readable = await readableItems(ctx, caller, courseId, [...byItem.keys()]);
+  return [...byItem]
+    .filter(([itemId]) => readable.has(itemId))
+    .flatMap(([, itemRows]) => itemRows.map(viewOf));
 }
 
 /**
@@ -239,6 +232,7 @@ async function signRow(
  * Many files at once with a signed URL each (the gateway's batch for a page of file items): the
  * ones the caller may not open (another tenant's, hidden, locked, deleted) are left out rather
  * than failing the others; a course-service that does not answer still fails the whole call.
+ * One lookup for all of them, and one access stream per course (readableItems), as listFiles.
  */
 export async function signedFiles(
   ctx: ContentContext,
@@ -246,19 +240,17 @@ export async function signedFiles(
   fileIds: string[],
   options: { download?: boolean } = {},
 ): Promise<(FileView & { url: string; expiresAt: string })[]> {
-  const answers = await Promise.all(
-    [...new Set(fileIds)].map(async (fileId) => {
-      try {
-        const row = await readableVersion(ctx, caller, fileId);
-        return { ...viewOf(row), ...(await signRow(ctx, row, options)) };
-      } catch (error) {
-        if (error instanceof HttpProblem && ['file-not-found', 'item-locked'].includes(error.code))
-          return null;
-        throw error;
-      }
-    }),
+  const rows = await withTenant(ctx.sql, caller.claims, (tx) =>
+    files.findReadyVersions(tx, [...new Set(fileIds)]),
   );
-  return answers.filter((answer) => answer !== null);
+  const open: files.VersionRow[] = [];
+  for (const [courseId, courseRows] of Map.groupBy(rows, (row) => row.courseId)) {
+    const readable = await readableItems(ctx, caller, courseId, [
+      ...new Set(courseRows.map((r) => r.itemId)),
+    ]);
+    open.push(...courseRows.filter((row) => readable.has(row.itemId)));
+  }
+  return Promise.all(open.map(async (row) => ({ ...viewOf(row), ...(await signRow(ctx, row, options)) })));
 }
 
 /**
