@@ -78,7 +78,8 @@ async function report(ctx: GatewayContext, path: string): Promise<unknown> {
   return ctx.loaders.report.load(path);
 }
 
-function reportSubject(args: Args, key: 'courseId' | 'userId'): string {
+/** A uuid argument, encoded for a path; anything else is BAD_USER_INPUT before any call. */
+function uuidArg(args: Args, key: string): string {
   const value = args[key];
   if (typeof value !== 'string' || !isUuid(value))
     throw new ErrorWithProps(`${key} must be a uuid`, { code: 'BAD_USER_INPUT', field: key });
@@ -129,13 +130,6 @@ const JSONScalar = new GraphQLScalarType({
 
 /** An answer's JSON over this many bytes is refused before any call (assessment-service's body limit). */
 export const MAX_ANSWER_BYTES = 512 * 1024;
-
-function uuidArg(args: Args, key: string): string {
-  const value = args[key];
-  if (typeof value !== 'string' || !isUuid(value))
-    throw new ErrorWithProps(`${key} must be a uuid`, { code: 'BAD_USER_INPUT', field: key });
-  return id(value);
-}
 
 export const resolvers: IResolvers = {
   Query: {
@@ -189,15 +183,9 @@ export const resolvers: IResolvers = {
     tenantReport: (async (_parent, args, ctx) =>
       report(ctx, `/reports/tenant${reportRange(args)}`)) satisfies Resolver,
     courseReport: (async (_parent, args, ctx) =>
-      report(
-        ctx,
-        `/reports/courses/${reportSubject(args, 'courseId')}${reportRange(args)}`,
-      )) satisfies Resolver,
+      report(ctx, `/reports/courses/${uuidArg(args, 'courseId')}${reportRange(args)}`)) satisfies Resolver,
     studentReport: (async (_parent, args, ctx) =>
-      report(
-        ctx,
-        `/reports/students/${reportSubject(args, 'userId')}${reportRange(args)}`,
-      )) satisfies Resolver,
+      report(ctx, `/reports/students/${uuidArg(args, 'userId')}${reportRange(args)}`)) satisfies Resolver,
     attempt: (async (_parent, args, ctx) => {
       requireClaims(ctx);
       return ctx.services.assessment.get<UpstreamAttempt>(`/attempts/${uuidArg(args, 'id')}`);
