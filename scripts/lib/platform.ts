@@ -69,6 +69,8 @@ export const PLATFORM: readonly PlatformProcess[] = [
     port: 4004,
     main: 'src/main.ts',
     database: true,
+    // The live view of a running quiz is broadcast to course staff through realtime-service.
+    secrets: ['REALTIME_SERVICE_KEY'],
   },
   {
     name: 'logging-service',

@@ -6,6 +6,7 @@ export * from './ended-sessions.ts';
 export * from './metrics.ts';
 export * from './problem.ts';
 export * from './problem-catalog.ts';
+export * from './realtime.ts';
 export * from './redis.ts';
 export * from './run.ts';
 export * from './text-guard.ts';

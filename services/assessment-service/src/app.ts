@@ -9,6 +9,7 @@ import { busAdminRoutes, type EventBus } from '@eduspry/event-bus';
 import type { Logger } from '@eduspry/logging';
 import type { AssessmentContext } from './domain/context.ts';
 import { type AssessmentEvents, outboxEvents } from './domain/events.ts';
+import { type LiveFeed, noLiveFeed } from './domain/live.ts';
 import type { CourseAccess } from './grpc/course-access.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { bankRoutes } from './routes/banks.ts';
@@ -26,6 +27,8 @@ export interface AssessmentDeps {
   /** course-service's CheckAccess (gRPC). */
   courses: CourseAccess;
   events?: AssessmentEvents;
+  /** Where attempts' progress goes live (realtime-service); nowhere when not given. */
+  live?: LiveFeed;
   logger?: Logger;
   graceSeconds?: number;
   now?: () => Date;
@@ -44,6 +47,7 @@ export async function buildApp(deps: AssessmentDeps): Promise<{ app: ServiceApp;
     sql: deps.sql,
     courses: deps.courses,
     events: deps.events ?? outboxEvents,
+    live: deps.live ?? noLiveFeed,
     log: app.log,
     graceSeconds: deps.graceSeconds ?? 30,
     now: deps.now ?? (() => new Date()),

@@ -24,6 +24,13 @@ export const AssessmentConfig = Type.Object({
   ATTEMPT_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 30 }),
   /** How often attempts past their deadline are submitted automatically. */
   AUTO_SUBMIT_INTERVAL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 15 }),
+  /** realtime-service, where the course staff's live view of a running quiz is broadcast. */
+  REALTIME_SERVICE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** The shared secret realtime-service accepts on POST /api/broadcast. */
+  REALTIME_SERVICE_KEY: Type.Optional(Type.String({ minLength: 16 })),
+  REALTIME_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 30_000, default: 2000 }),
+  /** Attempts' progress is sent live at most this often (coalesced per attempt). */
+  LIVE_PROGRESS_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
 });
 export type AssessmentConfig = Static<typeof AssessmentConfig>;
 

@@ -1,10 +1,11 @@
 import '@eduspry/common/telemetry-register';
-import { createDb, createTokenVerifier, runService } from '@eduspry/common';
+import { createDb, createRealtimeClient, createTokenVerifier, runService } from '@eduspry/common';
 import { createEventBus, startOutboxRelay } from '@eduspry/event-bus';
 import { createLogger } from '@eduspry/logging';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { autoSubmitOverdue } from './domain/attempts.ts';
+import { liveFeed, noLiveFeed } from './domain/live.ts';
 import { grpcCourseAccess } from './grpc/course-access.ts';
 
 let config: ReturnType<typeof readConfig>;
@@ -33,11 +34,25 @@ await runService(
     });
     // assessment.outbox → Kafka (KAFKA_BROKERS) or the Postgres event log.
     const bus = createEventBus({ sql, service: 'assessment-service', logger });
+    const live =
+      config.REALTIME_SERVICE_URL && config.REALTIME_SERVICE_KEY
+        ? liveFeed({
+            realtime: createRealtimeClient({
+              url: config.REALTIME_SERVICE_URL,
+              key: config.REALTIME_SERVICE_KEY,
+              timeoutMs: config.REALTIME_TIMEOUT_MS,
+            }),
+            intervalMs: config.LIVE_PROGRESS_INTERVAL_MS,
+            log: logger,
+          })
+        : noLiveFeed;
+    if (live === noLiveFeed) logger.info('REALTIME_SERVICE_URL/KEY not set: no live view of running quizzes');
     const { app, ctx } = await buildApp({
       sql,
       eventBus: bus,
       verifier,
       courses,
+      live,
       logger,
       graceSeconds: config.ATTEMPT_GRACE_SECONDS,
     });
@@ -58,6 +73,7 @@ await runService(
       app,
       close: async () => {
         clearInterval(sweeper);
+        await live.close();
         await relay.stop();
         await bus.close();
         courses.close();

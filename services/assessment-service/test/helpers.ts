@@ -10,12 +10,17 @@ import { outboxEvents as courseEvents } from '../../course-service/src/events.ts
 import { startGrpcServer } from '../../course-service/src/grpc/server.ts';
 import { buildApp } from '../src/app.ts';
 import type { AssessmentContext } from '../src/domain/context.ts';
+import type { LiveFeed } from '../src/domain/live.ts';
 import { grpcCourseAccess } from '../src/grpc/course-access.ts';
 
 const ISSUER = 'https://auth.test.eduspry';
 const AUDIENCE = 'eduspry';
 const keys = await generateKeyPair('ES256');
 const jwks = { keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'test-key', alg: 'ES256' }] };
+
+/** Verifies the tokens `tokenFor` signs (the service's, and realtime-service's in the live test). */
+export const testVerifier = () =>
+  createTokenVerifier({ getKey: createLocalJWKSet(jwks), issuer: ISSUER, audience: AUDIENCE });
 
 export async function tokenFor(claims: TenantClaims, expiresIn = '30m'): Promise<string> {
   return new SignJWT(claims as never)
@@ -84,8 +89,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `database`: another database of the test server (a tenant moved there), `tenant` one it holds. */
-export async function harness(options: { database?: string; tenant?: TestTenant } = {}): Promise<Harness> {
+/**
+ * `database`: another database of the test server (a tenant moved there), `tenant` one it holds;
+ * `live` where attempts' progress goes.
+ */
+export async function harness(
+  options: { database?: string; tenant?: TestTenant; live?: LiveFeed } = {},
+): Promise<Harness> {
   const { database } = options;
   const admin = adminDb(database);
   const courseSql = serviceDb('course-service', database);
@@ -99,8 +109,9 @@ export async function harness(options: { database?: string; tenant?: TestTenant 
   const { app, ctx } = await buildApp({
     sql,
     courses,
-    verifier: createTokenVerifier({ getKey: createLocalJWKSet(jwks), issuer: ISSUER, audience: AUDIENCE }),
+    verifier: testVerifier(),
     graceSeconds: 10,
+    ...(options.live ? { live: options.live } : {}),
     // ASSESSMENT_TEST_LOG=debug shows the service's log lines (failing requests included).
     ...(process.env.ASSESSMENT_TEST_LOG
       ? {

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
+  createRealtimeClient,
   createServiceApp,
   createTokenVerifier,
+  noRealtime,
+  type RealtimePort,
   type ServiceApp,
   type Sql,
   type TokenVerifier,
@@ -11,7 +14,6 @@ import { createOutboxMailer, createSmtpMailer, type Mailer } from '@eduspry/comm
 import { busAdminRoutes, type EventBus } from '@eduspry/event-bus';
 import type { Logger } from '@eduspry/logging';
 import { createWebPush, type PushSender } from './channels/push.ts';
-import { createRealtimeClient, noRealtime, type RealtimePort } from './channels/realtime.ts';
 import { createOutboxSms, type SmsSender } from './channels/sms.ts';
 import type { NotificationConfig } from './config.ts';
 import type { NotificationContext } from './domain/context.ts';

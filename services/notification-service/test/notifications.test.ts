@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { BROADCAST_MAX_MESSAGES, createRealtimeClient } from '@eduspry/common';
 import { createEvent } from '@eduspry/contracts';
 import { createEventBus } from '@eduspry/event-bus';
-import { BROADCAST_MAX_MESSAGES, createRealtimeClient } from '../src/channels/realtime.ts';
 import { subscribeToDomainEvents } from '../src/consumers/domain-events.ts';
 import { pushLiveBatch } from '../src/domain/delivery.ts';
 import { type Harness, harness, type Receiver, startReceiver, until } from './helpers.ts';

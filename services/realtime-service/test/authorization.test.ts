@@ -257,3 +257,55 @@ test('the tenant’s presence privacy decides who shows on course:<id>: everyone
   const hidden = await join(teacherToken, 'teacher-again');
   assert.equal(await hidden.track({ name: 'Ms Rivera' }), 'error');
 });
+
+test("course-staff:<id> admits the course's teachers and TAs and the tenant's admins, never its students", async () => {
+  const [tenantId, otherTenant] = [randomUUID(), randomUUID()];
+  const courseId = randomUUID();
+  const [teacher, ta, student] = [randomUUID(), randomUUID(), randomUUID()];
+  await enrollmentChanged(tenantId, courseId, teacher, 'enrolled', 'teacher');
+  await enrollmentChanged(tenantId, courseId, ta, 'enrolled', 'ta');
+  await enrollmentChanged(tenantId, courseId, student, 'enrolled', 'student');
+  const deadline = Date.now() + 8000;
+  while (!(await Promise.all([teacher, ta, student].map((id) => memberRow(courseId, id)))).every(Boolean)) {
+    if (Date.now() > deadline) throw new Error('the enrolment events were not consumed');
+    await sleep(50);
+  }
+  const topic = `course-staff:${courseId}`;
+  const join = async (token: string) => {
+    const got: unknown[] = [];
+    const channel = connect(token).channel(topic, { config: { private: true } });
+    channel.on('broadcast', { event: 'quiz_progress' }, (message) => got.push(message.payload));
+    return { outcome: await subscribeOutcome(channel), got };
+  };
+  const admitted = await Promise.all([
+    join(await auth.tokenFor(tenantId, ['instructor'], teacher)),
+    join(await auth.tokenFor(tenantId, ['instructor'], ta)),
+    join(await auth.tokenFor(tenantId, ['tenant_admin'])),
+  ]);
+  for (const { outcome } of admitted) assert.equal(outcome, 'SUBSCRIBED');
+  const refused = [
+    // A student of the course, an instructor of the tenant who does not teach it, another
+    // tenant's admin, and a public join.
+    await auth.tokenFor(tenantId, ['student'], student),
+    await auth.tokenFor(tenantId, ['instructor']),
+    await auth.tokenFor(otherTenant, ['tenant_admin']),
+  ];
+  const refusedGot: unknown[][] = [];
+  for (const token of refused) {
+    const { outcome, got } = await join(token);
+    assert.match(outcome, /Unauthorized/);
+    refusedGot.push(got);
+  }
+  assert.match(
+    await subscribeOutcome(connect(await auth.tokenFor(tenantId, ['student'], student)).channel(topic)),
+    /must be joined as a private channel/,
+  );
+
+  const progress = { quizId: randomUUID(), attempts: [{ userId: student, position: 2 }] };
+  const sent = await serverBroadcast([{ topic, event: 'quiz_progress', payload: progress, private: true }]);
+  assert.equal(sent.statusCode, 202);
+  await waitFor('every member of staff gets the progress', () => admitted.every((a) => a.got.length === 1));
+  for (const { got } of admitted) assert.deepEqual(got, [progress]);
+  await sleep(200);
+  assert.deepEqual(refusedGot, [[], [], []]);
+});

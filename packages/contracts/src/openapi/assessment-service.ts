@@ -2736,6 +2736,105 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/quizzes/{quizId}/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The live view of a running quiz (staff): open and just-submitted attempts, each one's last saved question and deadline, and the staff channel that streams what changes */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          quizId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attempts: {
+                /** @description whether that save holds an answer */
+                answered: boolean;
+                answeredPositions: number[];
+                /** Format: uuid */
+                attemptId: string;
+                autoSubmitted: boolean;
+                deadlineAt: string | null;
+                number: number;
+                position: number | null;
+                questionCount: number;
+                savedAt: string | null;
+                /** Format: date-time */
+                startedAt: string;
+                status: 'in_progress' | 'submitted';
+                submittedAt: string | null;
+                /** Format: uuid */
+                userId: string;
+              }[];
+              channel: {
+                /** @enum {string} */
+                event: 'quiz_progress';
+                /** @enum {boolean} */
+                private: true;
+                /** @description `course-staff:<courseId>`, a private realtime channel */
+                topic: string;
+              };
+              /** Format: uuid */
+              courseId: string;
+              /** Format: date-time */
+              now: string;
+              /** Format: uuid */
+              quizId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['def-0'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/quizzes/{quizId}/regrade': {
     parameters: {
       query?: never;

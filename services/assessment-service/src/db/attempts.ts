@@ -115,15 +115,20 @@ export async function attemptQuestions(tx: Tx, attemptId: string): Promise<Attem
 /** What saving answers needs to know about an attempt: owner, deadline, each position's question. */
 export interface AttemptMeta {
   userId: string;
+  quizId: string;
+  courseId: string;
+  number: number;
+  startedAt: Date;
   deadlineAt: Date | null;
   specs: Map<number, QuestionSpec>;
 }
 
 export async function attemptMeta(tx: Tx, attemptId: string): Promise<AttemptMeta | undefined> {
   const rows = await tx<
-    { userId: string; deadlineAt: Date | null; position: number | null; spec: QuestionSpec | null }[]
+    (Omit<AttemptMeta, 'specs'> & { position: number | null; spec: QuestionSpec | null })[]
   >`
-    select a.user_id as "userId", a.deadline_at as "deadlineAt", aq.position, v.spec
+    select a.user_id as "userId", a.quiz_id as "quizId", a.course_id as "courseId", a.number,
+           a.started_at as "startedAt", a.deadline_at as "deadlineAt", aq.position, v.spec
     from assessment.attempts a
     left join assessment.attempt_questions aq on aq.attempt_id = a.id
     left join assessment.question_versions v on v.question_id = aq.question_id and v.version = aq.version
@@ -131,7 +136,43 @@ export async function attemptMeta(tx: Tx, attemptId: string): Promise<AttemptMet
   if (!rows.length) return undefined;
   const specs = new Map<number, QuestionSpec>();
   for (const row of rows) if (row.position !== null && row.spec) specs.set(row.position, row.spec);
-  return { userId: rows[0]!.userId, deadlineAt: rows[0]!.deadlineAt, specs };
+  const { userId, quizId, courseId, number, startedAt, deadlineAt } = rows[0]!;
+  return { userId, quizId, courseId, number, startedAt, deadlineAt, specs };
+}
+
+/**
+ * A quiz's attempts for its live view: every open one and those submitted since `since`, with
+ * the last question saved and which questions hold an answer (positions, never the answers).
+ */
+export async function liveAttempts(tx: Tx, quizId: string, since: Date, limit: number) {
+  return tx<
+    {
+      attemptId: string;
+      userId: string;
+      number: number;
+      status: 'in_progress' | 'submitted';
+      startedAt: Date;
+      deadlineAt: Date | null;
+      submittedAt: Date | null;
+      autoSubmitted: boolean;
+      questionCount: number;
+      answeredPositions: number[];
+      position: number | null;
+      savedAt: Date | null;
+    }[]
+  >`
+    select a.id as "attemptId", a.user_id as "userId", a.number, a.status, a.started_at as "startedAt",
+           a.deadline_at as "deadlineAt", a.submitted_at as "submittedAt", a.auto_submitted as "autoSubmitted",
+           count(aq.position)::int as "questionCount",
+           coalesce(array_agg(aq.position order by aq.position) filter (where aq.answer is not null), '{}') as "answeredPositions",
+           (array_agg(aq.position order by aq.answered_at desc) filter (where aq.answered_at is not null))[1] as position,
+           max(aq.answered_at) as "savedAt"
+    from assessment.attempts a
+    left join assessment.attempt_questions aq on aq.attempt_id = a.id
+    where a.quiz_id = ${quizId} and (a.status = 'in_progress' or a.submitted_at >= ${since})
+    group by a.id
+    order by a.started_at
+    limit ${limit}`;
 }
 
 /**

@@ -29,6 +29,7 @@ import {
 import { problems } from '../problems.ts';
 import { requireAccess } from './access.ts';
 import type { AssessmentContext, Caller } from './context.ts';
+import type { AttemptProgress } from './live.ts';
 import { rngFor, shuffled } from './questions/common.ts';
 import { answerProblems, deliver, drawFor, grade, gradingOf, reveal } from './questions/index.ts';
 import { studentQuiz } from './quizzes.ts';
@@ -242,6 +243,10 @@ export async function startAttempt(
       });
       remember(id, {
         userId,
+        quizId,
+        courseId: quiz.courseId,
+        number: attempt.number,
+        startedAt: now,
         deadlineAt: attempt.deadlineAt,
         specs: new Map(rows.map((r) => [r.position, r.spec])),
       });
@@ -250,11 +255,15 @@ export async function startAttempt(
         timing,
         resumed: false,
         view: studentView(attempt, quiz, rows, now, timing.dueAt),
+        progress: progressOf(attempt, rows),
       };
     }
     return { attemptId: id, timing, resumed: false };
   });
-  if ('view' in outcome && outcome.view) return { ...outcome.view, resumed: false };
+  if ('view' in outcome && outcome.view) {
+    ctx.live.progress(outcome.progress);
+    return { ...outcome.view, resumed: false };
+  }
   // A second Start racing the first: both end up on the attempt the first one created.
   const attemptId =
     outcome.attemptId ??
@@ -281,7 +290,9 @@ export async function viewAttempt(ctx: AssessmentContext, caller: Caller, attemp
     view.attempt.status === 'in_progress' &&
     pastGrace(view.attempt.deadlineAt, ctx.now(), ctx.graceSeconds)
   ) {
-    await withTenant(ctx.sql, caller.claims, (tx) => finaliseAttempt(ctx, tx, attemptId, { auto: true }));
+    ctx.live.progress(
+      await withTenant(ctx.sql, caller.claims, (tx) => finaliseAttempt(ctx, tx, attemptId, { auto: true })),
+    );
     view = await withTenant(ctx.sql, caller.claims, async (tx) => ({
       ...view,
       attempt: (await findAttempt(tx, attemptId))!,
@@ -319,7 +330,9 @@ export async function saveAttemptAnswer(
   const spec = meta.specs.get(position);
   if (!spec) throw problems.create('question-position-not-found');
   if (pastGrace(meta.deadlineAt, now, ctx.graceSeconds)) {
-    await withTenant(ctx.sql, caller.claims, (tx) => finaliseAttempt(ctx, tx, attemptId, { auto: true }));
+    ctx.live.progress(
+      await withTenant(ctx.sql, caller.claims, (tx) => finaliseAttempt(ctx, tx, attemptId, { auto: true })),
+    );
     throw problems.create(
       'attempt-deadline-passed',
       'The time is up: the attempt was submitted with the answers saved before the deadline',
@@ -337,6 +350,22 @@ export async function saveAttemptAnswer(
     saveAnswer(tx, attemptId, caller.claims.sub, position, answer, now),
   );
   if (result.count !== 1) throw problems.create('attempt-submitted', 'A submitted attempt cannot change');
+  ctx.live.progress({
+    attemptId,
+    quizId: meta.quizId,
+    courseId: meta.courseId,
+    userId: meta.userId,
+    number: meta.number,
+    status: 'in_progress',
+    startedAt: meta.startedAt,
+    deadlineAt: meta.deadlineAt,
+    questionCount: meta.specs.size,
+    position,
+    answered: answer !== null,
+    savedAt: now,
+    submittedAt: null,
+    autoSubmitted: false,
+  });
   return { position, savedAt: now.toISOString() };
 }
 
@@ -346,15 +375,18 @@ export async function saveAttemptAnswer(
  * told so with a problem.
  */
 export async function submitAttempt(ctx: AssessmentContext, caller: Caller, attemptId: string) {
-  const late = await withTenant(ctx.sql, caller.claims, async (tx) => {
+  const done = await withTenant(ctx.sql, caller.claims, async (tx) => {
     const attempt = await findAttempt(tx, attemptId, { lock: true });
     if (!attempt || attempt.userId !== caller.claims.sub) throw problems.create('attempt-not-found');
-    if (attempt.status === 'submitted') return false;
+    if (attempt.status === 'submitted') return { overdue: false, progress: undefined };
     const overdue = pastGrace(attempt.deadlineAt, ctx.now(), ctx.graceSeconds);
-    await finaliseAttempt(ctx, tx, attemptId, { auto: overdue, locked: attempt });
-    return overdue;
+    return {
+      overdue,
+      progress: await finaliseAttempt(ctx, tx, attemptId, { auto: overdue, locked: attempt }),
+    };
   });
-  if (late)
+  ctx.live.progress(done.progress);
+  if (done.overdue)
     throw problems.create(
       'attempt-deadline-passed',
       'The time was up: the attempt was submitted with the answers saved before the deadline',
@@ -365,16 +397,17 @@ export async function submitAttempt(ctx: AssessmentContext, caller: Caller, atte
 /**
  * Grades and closes an attempt inside `tx` (student's or the platform's): every question graded,
  * totals, the quiz grade refreshed, events written to the outbox. Nothing happens if it is
- * already submitted. Auto-submission dates the attempt at its deadline.
+ * already submitted. Auto-submission dates the attempt at its deadline. Resolves to the
+ * attempt's progress for the live view, which the caller sends once `tx` has committed.
  */
 export async function finaliseAttempt(
   ctx: AssessmentContext,
   tx: Tx,
   attemptId: string,
   options: { auto: boolean; locked?: AttemptRow },
-): Promise<void> {
+): Promise<AttemptProgress | undefined> {
   const attempt = options.locked ?? (await findAttempt(tx, attemptId, { lock: true }));
-  if (!attempt || attempt.status === 'submitted') return;
+  if (!attempt || attempt.status === 'submitted') return undefined;
   const submittedAt = options.auto && attempt.deadlineAt ? attempt.deadlineAt : ctx.now();
   const questions = await attemptQuestions(tx, attemptId);
   await storeGrades(tx, gradeRows(attemptId, questions));
@@ -394,6 +427,33 @@ export async function finaliseAttempt(
     gradingState: total?.gradingState ?? 'complete',
   });
   await postGrades(ctx, tx, attempt.tenantId, changed, 'auto', null);
+  return progressOf({ ...attempt, status: 'submitted', submittedAt, autoSubmitted: options.auto }, questions);
+}
+
+/** An attempt's progress for the live view: where the student saved last, never what. */
+function progressOf(
+  attempt: AttemptRow,
+  questions: Pick<AttemptQuestionRow, 'position' | 'answer' | 'answeredAt'>[],
+): AttemptProgress {
+  let last: (typeof questions)[number] | undefined;
+  for (const q of questions)
+    if (q.answeredAt && (!last?.answeredAt || q.answeredAt > last.answeredAt)) last = q;
+  return {
+    attemptId: attempt.id,
+    quizId: attempt.quizId,
+    courseId: attempt.courseId,
+    userId: attempt.userId,
+    number: attempt.number,
+    status: attempt.status,
+    startedAt: attempt.startedAt,
+    deadlineAt: attempt.deadlineAt,
+    questionCount: questions.length,
+    position: last?.position ?? null,
+    answered: last ? last.answer !== null && last.answer !== undefined : false,
+    savedAt: last?.answeredAt ?? null,
+    submittedAt: attempt.submittedAt,
+    autoSubmitted: attempt.autoSubmitted,
+  };
 }
 
 export function gradeRows(attemptId: string, questions: AttemptQuestionRow[]): GradedRow[] {
@@ -449,8 +509,10 @@ export async function autoSubmitOverdue(ctx: AssessmentContext, limit = 200): Pr
     overdueAttempts(tx, ctx.graceSeconds, ctx.now(), limit),
   );
   for (const id of ids)
-    await asPlatform(ctx.sql, 'auto-submit one attempt', { info: () => {} }, (tx) =>
-      finaliseAttempt(ctx, tx, id, { auto: true }),
+    ctx.live.progress(
+      await asPlatform(ctx.sql, 'auto-submit one attempt', { info: () => {} }, (tx) =>
+        finaliseAttempt(ctx, tx, id, { auto: true }),
+      ),
     );
   return ids.length;
 }

@@ -2,8 +2,19 @@ import type { ServiceApp } from '@eduspry/common';
 import { Type } from 'typebox';
 import type { AssessmentContext } from '../domain/context.ts';
 import { gradeAudit, listQuizAttempts, overrideGrade, regradeQuiz } from '../domain/grading.ts';
+import { liveQuiz } from '../domain/live.ts';
 import { courseQuizzes, createQuiz, editQuiz, getQuiz, setAccommodation } from '../domain/quizzes.ts';
-import { callerOf, DateTime, errors, Loose, QuizSettings, quizFields, security, Uuid } from './schemas.ts';
+import {
+  callerOf,
+  DateTime,
+  errors,
+  LiveQuiz,
+  Loose,
+  QuizSettings,
+  quizFields,
+  security,
+  Uuid,
+} from './schemas.ts';
 
 const Nullable = <T extends import('typebox').TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -109,6 +120,19 @@ export async function quizRoutes(app: ServiceApp, { ctx }: { ctx: AssessmentCont
       },
     },
     async (request) => listQuizAttempts(ctx, await callerOf(request), request.params.quizId),
+  );
+  app.get(
+    '/quizzes/:quizId/live',
+    {
+      schema: {
+        summary:
+          "The live view of a running quiz (staff): open and just-submitted attempts, each one's last saved question and deadline, and the staff channel that streams what changes",
+        security,
+        params: Type.Object({ quizId: Uuid }),
+        response: { 200: LiveQuiz, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => liveQuiz(ctx, await callerOf(request), request.params.quizId),
   );
   app.post(
     '/quizzes/:quizId/regrade',

@@ -173,3 +173,45 @@ export const MyQuiz = Type.Object(
 );
 
 export const MyQuizPage = Type.Object({ items: Type.Array(MyQuiz) }, { additionalProperties: false });
+
+/** One attempt in the live view, as the snapshot and each `quiz_progress` broadcast carry it. */
+export const AttemptProgress = Type.Object(
+  {
+    attemptId: Uuid,
+    userId: Uuid,
+    number: Type.Integer(),
+    status: Type.Union([Type.Literal('in_progress'), Type.Literal('submitted')]),
+    startedAt: DateTime,
+    deadlineAt: Nullable(DateTime),
+    questionCount: Type.Integer(),
+    position: Nullable(Type.Integer({ description: 'the question saved last (0-based)' })),
+    answered: Type.Boolean({ description: 'whether that save holds an answer' }),
+    savedAt: Nullable(DateTime),
+    submittedAt: Nullable(DateTime),
+    autoSubmitted: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+export const LiveQuiz = Type.Object(
+  {
+    quizId: Uuid,
+    courseId: Uuid,
+    now: DateTime,
+    channel: Type.Object(
+      {
+        topic: Type.String({ description: '`course-staff:<courseId>`, a private realtime channel' }),
+        event: Type.Literal('quiz_progress'),
+        private: Type.Literal(true),
+      },
+      { additionalProperties: false },
+    ),
+    attempts: Type.Array(
+      Type.Object(
+        { ...AttemptProgress.properties, answeredPositions: Type.Array(Type.Integer()) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -1,7 +1,6 @@
-import type { PlatformLogger, Sql } from '@eduspry/common';
+import type { PlatformLogger, RealtimePort, Sql } from '@eduspry/common';
 import type { Mailer } from '@eduspry/common/mailer';
 import type { PushSender } from '../channels/push.ts';
-import type { RealtimePort } from '../channels/realtime.ts';
 import type { SmsSender } from '../channels/sms.ts';
 import type { SafeHttpClient } from '../webhooks/outbound.ts';
 

@@ -14,15 +14,16 @@ export function subTopicOf(topic: string): string | undefined {
 }
 
 /**
- * Topics whose name says who may be there: `user:<uuid>` (that user) and `course:<uuid>` (its
- * members). They must be joined as private channels, so the database policies decide.
+ * Topics whose name says who may be there: `user:<uuid>` (that user), `course:<uuid>` (its
+ * members) and `course-staff:<uuid>` (its teachers, TAs and the tenant's admins). They must be
+ * joined as private channels, so the database policies decide.
  */
 export function isReservedTopic(sub: string): boolean {
-  return /^(user|course):/.test(sub);
+  return /^(user|course|course-staff):/.test(sub);
 }
 
 export function isWellFormedReservedTopic(sub: string): boolean {
-  const match = /^(user|course):(.+)$/.exec(sub);
+  const match = /^(user|course|course-staff):(.+)$/.exec(sub);
   return !!match && UUID.test(match[2]!);
 }
 

@@ -1,8 +1,9 @@
 /**
  * The port to realtime-service's server-side broadcast (Supabase's REST broadcast shape):
  * `POST /api/broadcast {messages: [{topic, event, payload, private}]}` with the shared
- * REALTIME_SERVICE_KEY as bearer, 202 on success. The inbox is the source of truth; a live push
- * that fails is logged and retried by the live pusher, never a reason to fail a notification.
+ * REALTIME_SERVICE_KEY as bearer, 202 on success. Services push live what they keep elsewhere
+ * (notification-service's inbox, assessment-service's attempts): a push that fails is never a
+ * reason to fail the write it reports.
  */
 export interface BroadcastMessage {
   topic: string;
