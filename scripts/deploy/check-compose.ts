@@ -1,11 +1,13 @@
 // infrastructure/docker-compose.yml, checked by Debian's docker-compose (`config`, which parses,
 // interpolates and validates the file without an engine) with the example environment, and
 // covering every workload: a service built from the workload's Dockerfile, running as non-root on
-// a read-only root, and each database service's role password handed to the migrations.
+// a read-only root, each database service's role password handed to the migrations, and each
+// secret PLATFORM lists for a workload taken from the environment (.env).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { PLATFORM } from '../lib/platform.ts';
 import { ROOT, workloads } from './workloads.ts';
 
 const dir = join(ROOT, 'infrastructure');
@@ -38,6 +40,19 @@ interface ComposeService {
   environment?: Record<string, string>;
 }
 const services = (parse(config) as { services: Record<string, ComposeService> }).services;
+let passed = 1; // docker-compose config, above
+let failed = 0;
+function check(name: string, problems: string[]): void {
+  if (problems.length === 0) {
+    passed += 1;
+    console.log(`ok - ${name}`);
+  } else {
+    failed += 1;
+    console.log(`not ok - ${name}`);
+    for (const problem of problems) console.log(`    ${problem}`);
+  }
+}
+
 const problems: string[] = [];
 for (const w of workloads()) {
   const service = services[w.name];
@@ -64,11 +79,22 @@ for (const part of [
   'migrations',
 ])
   if (!services[part]) problems.push(`no ${part} service`);
-if (problems.length) {
-  console.log('not ok - every workload and platform part is in the compose file');
-  for (const problem of problems) console.log(`    ${problem}`);
-  console.log('1 passed, 1 failed');
-  process.exit(1);
-}
-console.log('ok - every workload and platform part is in the compose file');
-console.log('2 passed, 0 failed');
+check('every workload and platform part is in the compose file', problems);
+
+// Interpolated from .env (so equal to example.env's value after `config`), never a literal here;
+// a shared one (REALTIME_SERVICE_KEY) is then one value for all. Without it a service exits in
+// production.
+check(
+  'every workload gets the secrets PLATFORM lists for it from .env',
+  PLATFORM.flatMap((entry) =>
+    (entry.secrets ?? []).flatMap((secret) => {
+      const value = services[entry.name]?.environment?.[secret];
+      if (value === undefined) return [`${entry.name}: sets no ${secret}`];
+      if (value !== exampleEnv[secret])
+        return [`${entry.name}: ${secret} is written here, not taken from .env as \${${secret}}`];
+      return [];
+    }),
+  ),
+);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,9 +1,11 @@
 // Terraform, checked without a terraform binary (none can be installed here): every .tf file is
 // parsed by HCL's own parser (@cdktf/hcl2json), the four cloud modules declare the same variables
 // and outputs, every variable has a type and a description, every output a description, sensitive
-// values are marked, and no secret is a literal. Prints `N passed, N failed`.
+// values are marked, no secret is a literal, and modules/eduspry gives each service the database
+// role and secrets PLATFORM says it has. Prints `N passed, N failed`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { PLATFORM } from '../lib/platform.ts';
 import { ROOT } from './workloads.ts';
 
 // Loaded by a computed name: the package's typings pull in the DOM library, whose fetch types
@@ -108,6 +110,27 @@ check(
     ...(consumed.includes(name) ? [] : [`modules/eduspry has no variable ${name}`]),
     ...(produced.includes(name) ? [] : [`the cloud modules have no output ${name}`]),
   ]),
+);
+
+// What `npm start` hands a service, its Secret must hold: a role for each database service and
+// the secrets PLATFORM lists (a service without them fails to start in production).
+type Locals = Array<{ service_secrets?: Record<string, string[]> }>;
+const eduspryLocals = parsed.get(join(modules, 'eduspry/main.tf'))?.locals as unknown as Locals | undefined;
+const declared = eduspryLocals?.find((body) => body.service_secrets)?.service_secrets ?? {};
+const sorted = (list: readonly string[] | undefined) => [...(list ?? [])].sort().join(', ');
+check(
+  "modules/eduspry's local.service_secrets is PLATFORM's secrets per service",
+  [...new Set([...PLATFORM.map((entry) => entry.name), ...Object.keys(declared)])].flatMap((name) => {
+    const want = sorted(PLATFORM.find((entry) => entry.name === name)?.secrets);
+    const have = sorted(declared[name]);
+    return want === have ? [] : [`${name}: PLATFORM lists [${want}], local.service_secrets [${have}]`];
+  }),
+);
+const wantRoles = sorted(PLATFORM.filter((entry) => entry.database).map((entry) => entry.name));
+const haveRoles = sorted(blocks(join(modules, 'eduspry'), 'variable').get('services')?.default as string[]);
+check(
+  "modules/eduspry's var.services defaults to PLATFORM's database services",
+  wantRoles === haveRoles ? [] : [`PLATFORM: [${wantRoles}], default: [${haveRoles}]`],
 );
 
 const SECRETISH = /(password|secret|token|private_key|access_key|connection_string|api_key)$/i;

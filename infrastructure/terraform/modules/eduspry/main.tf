@@ -2,6 +2,8 @@
 # that cloud's values file and the cloud module's endpoints. Generates each service role's
 # database password, puts it in that service's Secret, and hands all of them to the migrations
 # hook (which sets them with ALTER ROLE after migrating), so no password is written anywhere.
+# Generates the services' own secrets the same way and puts each in the Secret of every service
+# that reads it.
 terraform {
   required_version = ">= 1.9"
   required_providers {
@@ -17,6 +19,16 @@ locals {
   role_urls = {
     for name in var.services : name => "postgres://${replace(name, "-", "_")}:${random_password.role[name].result}@${local.database.host}/${local.database.rest}"
   }
+  # The secrets each service reads, as PLATFORM (scripts/lib/platform.ts) lists them for
+  # `npm start`; scripts/deploy/check-terraform.ts keeps the two equal. A name listed by several
+  # services (REALTIME_SERVICE_KEY: the callers and realtime-service) is one value shared by all.
+  service_secrets = {
+    "auth-service"         = ["AUTH_KEY_ENCRYPTION_SECRET"]
+    "content-service"      = ["CONTENT_SIGNING_SECRET"]
+    "assessment-service"   = ["REALTIME_SERVICE_KEY"]
+    "notification-service" = ["REALTIME_SERVICE_KEY", "NOTIFICATION_LINK_SECRET"]
+    "realtime-service"     = ["REALTIME_SERVICE_KEY"]
+  }
 }
 
 resource "random_password" "role" {
@@ -25,9 +37,17 @@ resource "random_password" "role" {
   special  = false
 }
 
-resource "random_password" "auth_key_encryption" {
-  length  = 48
-  special = false
+resource "random_password" "secret" {
+  for_each = toset(flatten(values(local.service_secrets)))
+  length   = 48
+  special  = false
+}
+
+# It was its own resource before the other services' secrets were generated; moved, not
+# regenerated, so the keys auth-service encrypted with it stay readable.
+moved {
+  from = random_password.auth_key_encryption
+  to   = random_password.secret["AUTH_KEY_ENCRYPTION_SECRET"]
 }
 
 resource "kubernetes_namespace" "eduspry" {
@@ -39,15 +59,16 @@ resource "kubernetes_namespace" "eduspry" {
   }
 }
 
+# A service with secrets but no database role still gets its Secret (the chart reads one for it).
 resource "kubernetes_secret" "service" {
-  for_each = toset(var.services)
+  for_each = setunion(var.services, keys(local.service_secrets))
   metadata {
     name      = each.key
     namespace = kubernetes_namespace.eduspry.metadata[0].name
   }
   data = merge(
-    { DATABASE_URL = local.role_urls[each.key] },
-    each.key == "auth-service" ? { AUTH_KEY_ENCRYPTION_SECRET = random_password.auth_key_encryption.result } : {},
+    contains(var.services, each.key) ? { DATABASE_URL = local.role_urls[each.key] } : {},
+    { for name in lookup(local.service_secrets, each.key, []) : name => random_password.secret[name].result },
   )
 }
 

@@ -79,7 +79,17 @@ variable "image_tag" {
 variable "services" {
   type        = list(string)
   description = "Workloads that connect to PostgreSQL as their own role; each gets a generated password and a Secret with its DATABASE_URL."
-  default     = ["auth-service", "course-service", "logging-service"]
+  # Every PLATFORM entry with `database: true` (scripts/deploy/check-terraform.ts keeps them equal).
+  default = [
+    "auth-service",
+    "course-service",
+    "content-service",
+    "assessment-service",
+    "logging-service",
+    "notification-service",
+    "realtime-service",
+    "analytics-service",
+  ]
 }
 
 variable "blue_green_active" {
