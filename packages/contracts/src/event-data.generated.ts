@@ -243,6 +243,8 @@ export interface UserRegisteredV1 {
   role?: null | string;
   /** how the account came to be: password | invitation | oidc | admin (a string so a new method never breaks old readers); null from producers before it was added */
   registrationMethod?: null | string;
+  /** the user's display name as entered (sign-up, invitation, roster import) or given by the OIDC provider, at most 200 characters; null from producers before it was added */
+  displayName?: null | string;
 }
 
 /** user.authentication.user_role_changed v1 */

@@ -195,8 +195,10 @@ test('an unknown IdP user is refused unless the provider auto-provisions; unveri
   const [bob] =
     await h.admin`select roles, email_verified_at from identity.users where tenant_id = ${tenant.id} and email = 'bob@district.example'`;
   assert.deepEqual(bob?.roles, ['student']);
-  const [event] = await h.admin`select event_type from identity.outbox where tenant_id = ${tenant.id}`;
+  const [event] =
+    await h.admin`select event_type, payload from identity.outbox where tenant_id = ${tenant.id}`;
   assert.equal(event?.event_type, 'user.authentication.user_registered');
+  assert.equal(event?.payload.data.displayName, 'Bob District', 'the name the provider gave');
 
   await createUser(h.admin, tenant.id, ['tenant_admin'], { email: 'mallory@district.example' });
   const unverified = await signInThroughIdp(tenant.slug, 'idp-mallory');

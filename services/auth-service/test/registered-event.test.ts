@@ -16,7 +16,7 @@ async function registered(tenantId: string, email: string) {
     .find((data) => data.email === email);
 }
 
-test('user_registered says the new account’s role and how it came to be (password sign-up, invitation)', async () => {
+test('user_registered says the new account’s role, display name and how it came to be (password sign-up, invitation)', async () => {
   const { tenant, adminUser } = await createWorld(h.admin);
   await h.admin`update identity.tenants set settings = '{"selfRegistration": true}' where id = ${tenant.id}`;
   const signup = await h.app.inject({
@@ -33,6 +33,7 @@ test('user_registered says the new account’s role and how it came to be (passw
   const self = await registered(tenant.id, 'self@example.test');
   assert.equal(self?.role, 'student');
   assert.equal(self?.registrationMethod, 'password');
+  assert.equal(self?.displayName, 'Self');
 
   const token = (await tokensFor(h.app, tenant.slug, adminUser.email)).access_token;
   const invited = await h.app.inject({
@@ -53,4 +54,5 @@ test('user_registered says the new account’s role and how it came to be (passw
   const viaInvitation = await registered(tenant.id, 'invited@example.test');
   assert.equal(viaInvitation?.role, 'instructor', 'the highest of the roles');
   assert.equal(viaInvitation?.registrationMethod, 'invitation');
+  assert.equal(viaInvitation?.displayName, 'Invited', 'the name the administrator entered');
 });

@@ -161,6 +161,8 @@ test('applying changes exactly what the dry run showed, and removes nothing unle
     (e) => e.event_type === 'user.authentication.user_registered',
   );
   assert.equal(registered.length, 300, 'each created account is announced once');
+  const named = new Map(registered.map((e) => [e.payload.data.email, e.payload.data.displayName]));
+  assert.equal(named.get('kid7@example.test'), 'Kid7 Roe', 'announced with the roster’s name');
 
   const again = await apply(tenant.id, token, shown.id, shown.hash);
   assert.equal(again.statusCode, 409);

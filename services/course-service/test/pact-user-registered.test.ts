@@ -13,7 +13,7 @@ import { subscribeToUserEvents } from '../src/consumers/users.ts';
 import { USER_EVENT_TYPES } from '../src/domain/users.ts';
 import type { CourseEvents } from '../src/events.ts';
 
-const { uuid, email, eachLike, iso8601DateTimeWithMillis } = Matchers;
+const { uuid, email, eachLike, like, iso8601DateTimeWithMillis } = Matchers;
 const USER_REGISTERED = 'user.authentication.user_registered';
 const { pact, settle } = consumerPact('course-service', 'auth-service');
 const sql = serviceDb('course-service');
@@ -22,7 +22,7 @@ after(async () => {
   await sql.end();
 });
 
-test('user_registered: the tenant and user of a new account', async () => {
+test('user_registered: the tenant, user and display name of a new account', async () => {
   let subscription: SubscribeOptions | undefined;
   const bus = {
     subscribe: async (options: SubscribeOptions) => {
@@ -52,13 +52,19 @@ test('user_registered: the tenant and user of a new account', async () => {
           email: email('new.teacher@example.test'),
           roles: eachLike('instructor'),
           registeredAt: iso8601DateTimeWithMillis('2026-12-01T10:00:00.000Z'),
+          displayName: like('New Teacher'),
         },
       }),
     )
     .executeTest(async (message) => {
       const event = (message as unknown as { contents: { content: never } }).contents.content;
       // A tenant without orientation courses: a directory entry, no enrolment.
-      await sql.begin((tx) => subscription!.handler(event, tx as never, {} as never));
+      const [entry] = await sql.begin(async (tx) => {
+        await subscription!.handler(event, tx as never, {} as never);
+        return tx`select display_name from course.users
+          where tenant_id = '1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a' and user_id = '7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9'`;
+      });
       assert.deepEqual(emitted, []);
+      assert.equal(entry?.display_name, 'New Teacher');
     });
 });

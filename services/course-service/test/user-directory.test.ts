@@ -169,6 +169,68 @@ test('user events apply idempotently and an older fact never overwrites a newer 
   assert.deepEqual(row, { roles: ['instructor'], active: false, email: 'a@example.org' });
 });
 
+test('a registration brings the display name; an event without one (older producers) keeps it', async () => {
+  const tenantId = h.tenant.id;
+  const userId = randomUUID();
+  const registered = (displayName?: string) =>
+    createEvent('user.authentication.user_registered', {
+      tenantId,
+      data: {
+        userId,
+        tenantId,
+        email: 'ada@example.org',
+        roles: ['student'],
+        registeredAt: new Date().toISOString(),
+        ...(displayName && { displayName }),
+      },
+    });
+  const nameOf = async () => {
+    const [row] = await h.admin`
+      select display_name from course.users where tenant_id = ${tenantId} and user_id = ${userId}`;
+    return row?.display_name;
+  };
+  await h.sql.begin((tx) => applyUserEvent(tx, outboxEvents, registered('Ada Lovelace')));
+  assert.equal(await nameOf(), 'Ada Lovelace');
+  await h.sql.begin((tx) => applyUserEvent(tx, outboxEvents, registered()));
+  assert.equal(await nameOf(), 'Ada Lovelace', 'a missing name erases nothing');
+});
+
+test('the roster names each member from the directory, null where it has no name', async () => {
+  const { course, teacher } = await publishedCourse(h);
+  const tenantId = h.tenant.id;
+  const named = await h.unregisteredUser();
+  await h.sql.begin((tx) =>
+    applyUserEvent(
+      tx,
+      outboxEvents,
+      createEvent('user.authentication.user_registered', {
+        tenantId,
+        data: {
+          userId: named.id,
+          tenantId,
+          email: `${named.id}@example.org`,
+          roles: ['student'],
+          registeredAt: new Date().toISOString(),
+          displayName: 'Grace Hopper',
+        },
+      }),
+    ),
+  );
+  const unnamed = await h.user();
+  const early = await h.unregisteredUser();
+  for (const student of [named, unnamed, early])
+    assert.equal((await h.call(student, 'POST', `/courses/${course.id}/enrollments`, {})).status, 201);
+
+  const roster = await h.call(teacher, 'GET', `/courses/${course.id}/enrollments`);
+  assert.equal(roster.status, 200, JSON.stringify(roster.body));
+  const names = new Map(
+    roster.body.map((e: { userId: string; displayName: string | null }) => [e.userId, e.displayName]),
+  );
+  assert.equal(names.get(named.id), 'Grace Hopper');
+  assert.equal(names.get(unnamed.id), null, 'registered without a name');
+  assert.equal(names.get(early.id), null, 'registration not arrived yet');
+});
+
 test('the directory is under RLS: a tenant’s claims see only its own users', async () => {
   const mine = await h.user();
   const other = await h.user(['student'], await h.newTenant());

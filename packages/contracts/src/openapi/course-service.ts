@@ -612,6 +612,7 @@ export interface paths {
               courseId: string;
               /** Format: date-time */
               createdAt: string;
+              displayName: string | null;
               /** Format: uuid */
               id: string;
               role: 'student' | 'teacher' | 'ta' | 'observer';

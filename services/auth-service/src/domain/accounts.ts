@@ -166,7 +166,7 @@ export async function resendVerification(ctx: AuthContext, tenantId: string, use
   await send?.();
 }
 
-/** user_registered's data: who, in which role, and how the account came to be. */
+/** user_registered's data: who (by name too, for course staff), in which role, and how the account came to be. */
 export function registeredEvent(user: UserRow, registrationMethod: RegistrationMethod) {
   return {
     userId: user.id,
@@ -176,6 +176,7 @@ export function registeredEvent(user: UserRow, registrationMethod: RegistrationM
     registeredAt: user.created_at.toISOString(),
     role: primaryRole(user.roles),
     registrationMethod,
+    displayName: user.display_name,
   };
 }
 

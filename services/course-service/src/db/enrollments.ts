@@ -27,13 +27,22 @@ export async function findEnrollment(
   return row;
 }
 
+/** A roster line: the enrolment and the member's name as the user directory knows it. */
+export interface RosterRow extends EnrollmentRow {
+  displayName: string | null;
+}
+
 export async function listEnrollments(
   tx: Tx,
   courseId: string,
   status: EnrollmentStatus | undefined,
-): Promise<EnrollmentRow[]> {
-  return tx<EnrollmentRow[]>`
-    select ${columns(tx)} from course.enrollments
+): Promise<RosterRow[]> {
+  // Null where the directory has no name yet (registration not arrived, or sent before displayName).
+  return tx<RosterRow[]>`
+    select ${columns(tx)},
+      (select u.display_name from course.users u where u.tenant_id = e.tenant_id and u.user_id = e.user_id)
+        as "displayName"
+    from course.enrollments e
     where course_id = ${courseId} ${status ? tx`and status = ${status}` : tx`and status <> 'dropped'`}
     order by status, coalesce(waitlisted_at, created_at), user_id`;
 }

@@ -10,13 +10,23 @@ export interface DirectoryUser {
 /** A user came into use: known, active and holding these roles, unless a newer fact says otherwise. */
 export async function recordRegistration(
   tx: Tx,
-  user: { tenantId: string; userId: string; email: string | null; roles: string[]; at: string },
+  user: {
+    tenantId: string;
+    userId: string;
+    email: string | null;
+    displayName: string | null;
+    roles: string[];
+    at: string;
+  },
 ): Promise<void> {
+  // A name missing from the event (producers before displayName) keeps the one already known.
   await tx`
-    insert into course.users (tenant_id, user_id, email, roles, roles_at, active, status_at)
-    values (${user.tenantId}, ${user.userId}, ${user.email}, ${user.roles}, ${user.at}, true, ${user.at})
+    insert into course.users (tenant_id, user_id, email, display_name, roles, roles_at, active, status_at)
+    values (${user.tenantId}, ${user.userId}, ${user.email}, ${user.displayName}, ${user.roles}, ${user.at}, true,
+      ${user.at})
     on conflict (tenant_id, user_id) do update set
       email = coalesce(excluded.email, course.users.email),
+      display_name = coalesce(excluded.display_name, course.users.display_name),
       roles = case when excluded.roles_at >= course.users.roles_at then excluded.roles else course.users.roles end,
       roles_at = greatest(course.users.roles_at, excluded.roles_at),
       active = case when excluded.status_at >= course.users.status_at then true else course.users.active end,

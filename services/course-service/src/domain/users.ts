@@ -24,10 +24,17 @@ export type UserEvent = EventOf<UserEventType>;
 export async function applyUserEvent(tx: Tx, events: CourseEvents, event: EventEnvelope): Promise<void> {
   switch (event.eventType) {
     case 'user.authentication.user_registered': {
-      const { tenantId, userId, email, roles, registeredAt } = (
+      const { tenantId, userId, email, displayName, roles, registeredAt } = (
         event as EventOf<'user.authentication.user_registered'>
       ).data;
-      await recordRegistration(tx, { tenantId, userId, email, roles, at: registeredAt });
+      await recordRegistration(tx, {
+        tenantId,
+        userId,
+        email,
+        displayName: displayName ?? null,
+        roles,
+        at: registeredAt,
+      });
       await enrollInOrientation(tx, events, { tenantId, userId });
       return;
     }

@@ -17,6 +17,12 @@ export const Enrollment = Type.Object({
   updatedAt: DateTime,
 });
 
+/** A roster line: the enrolment and the member's name from the user directory (null while unknown). */
+const RosterEntry = Type.Object({
+  ...Enrollment.properties,
+  displayName: Type.Union([Type.String(), Type.Null()]),
+});
+
 const RowResult = Type.Object({
   row: Type.Integer(),
   sourcedId: Type.String(),
@@ -62,7 +68,7 @@ export async function enrollmentRoutes(app: ServiceApp, ctx: RouteDeps): Promise
           { status: Type.Optional(EnrollmentStatus) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Array(Enrollment), ...errors },
+        response: { 200: Type.Array(RosterEntry), ...errors },
       },
     },
     async (request) => courseRoster(ctx, claimsOf(request), request.params.courseId, request.query.status),
