@@ -202,6 +202,8 @@ test('saves coalesce per attempt: a burst of saves is one message per quiz per i
   };
   for (let position = 0; position < 5; position++)
     for (const attemptId of ['a1', 'a2']) feed.progress({ ...base, attemptId, position });
+  // a2 clears its first answer again: the page's answered count must lose it.
+  feed.progress({ ...base, attemptId: 'a2', position: 0, answered: false });
   feed.progress({ ...base, attemptId: 'a3', quizId: 'q2', position: 0 });
   await feed.close();
   assert.equal(sent.length, 1);
@@ -218,12 +220,22 @@ test('saves coalesce per attempt: a burst of saves is one message per quiz per i
         'q1',
         [
           ['a1', 4],
-          ['a2', 4],
+          ['a2', 0],
         ],
       ],
       ['course-staff:c1', 'q2', [['a3', 0]]],
     ],
   );
+  // Every save coalesced into the message is in `saved`, so none is lost to the page.
+  const saved = (i: number) => messages[0].payload.attempts[i].saved;
+  assert.deepEqual(
+    saved(0),
+    [0, 1, 2, 3, 4].map((position) => ({ position, answered: true })),
+  );
+  assert.deepEqual(saved(1), [
+    { position: 0, answered: false },
+    ...[1, 2, 3, 4].map((position) => ({ position, answered: true })),
+  ]);
 });
 
 test('realtime-service down: progress waits and is delivered when it is back; saves never wait for it', async () => {
@@ -261,10 +273,11 @@ test('realtime-service down: progress waits and is delivered when it is back; sa
   await until('delivery once back', () => (delivered.length ? delivered : undefined));
   await feed.close();
   assert.deepEqual(
-    delivered.flatMap((m) => m.payload.attempts.map((a: Json) => [a.attemptId, a.position])),
+    delivered.flatMap((m) => m.payload.attempts.map((a: Json) => [a.attemptId, a.position, a.saved.length])),
     [
-      ['a1', 3],
-      ['a2', 1],
+      ['a1', 3, 2],
+      ['a2', 1, 1],
     ],
+    'the newest state, and the saves of the failed send too',
   );
 });

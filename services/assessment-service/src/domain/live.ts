@@ -66,12 +66,25 @@ export function progressPayload(p: Omit<AttemptProgress, 'quizId' | 'courseId'>)
   };
 }
 
-/** One message per quiz per flush: `{quizId, attempts: [...]}`, newest state of each attempt. */
-export function progressMessages(updates: Iterable<AttemptProgress>): BroadcastMessage[] {
-  const byQuiz = new Map<string, { courseId: string; attempts: ReturnType<typeof progressPayload>[] }>();
-  for (const update of updates) {
+/** An attempt's newest progress and every question saved since the last send (position → answered). */
+interface Pending {
+  update: AttemptProgress;
+  saved: Map<number, boolean>;
+}
+
+/**
+ * One message per quiz per flush: `{quizId, attempts: [...]}`, each attempt's newest state and
+ * `saved`, the questions saved since its last message, so a page counting answered questions
+ * misses none of the saves coalesced into one message.
+ */
+export function progressMessages(entries: Iterable<Pending>): BroadcastMessage[] {
+  const byQuiz = new Map<string, { courseId: string; attempts: Record<string, unknown>[] }>();
+  for (const { update, saved } of entries) {
     const entry = byQuiz.get(update.quizId) ?? { courseId: update.courseId, attempts: [] };
-    entry.attempts.push(progressPayload(update));
+    entry.attempts.push({
+      ...progressPayload(update),
+      saved: [...saved].sort(([a], [b]) => a - b).map(([position, answered]) => ({ position, answered })),
+    });
     byQuiz.set(update.quizId, entry);
   }
   return [...byQuiz].map(([quizId, { courseId, attempts }]) => ({
@@ -90,9 +103,19 @@ export function liveFeed(options: {
   maxPending?: number;
 }): LiveFeed {
   const maxPending = options.maxPending ?? 20_000;
-  let pending = new Map<string, AttemptProgress>();
+  let pending = new Map<string, Pending>();
   let sending: Promise<void> | undefined;
   let failing = false;
+
+  /** Adds `entry` to what is pending; over an older entry of its attempt, keeping that one's saves. */
+  function merge(entry: Pending): void {
+    const held = pending.get(entry.update.attemptId);
+    if (held) {
+      pending.delete(entry.update.attemptId);
+      entry = { update: entry.update, saved: new Map([...held.saved, ...entry.saved]) };
+    } else if (pending.size >= maxPending) pending.delete(pending.keys().next().value!);
+    pending.set(entry.update.attemptId, entry);
+  }
 
   async function send(): Promise<void> {
     if (!pending.size) return;
@@ -102,9 +125,11 @@ export function liveFeed(options: {
       await options.realtime.broadcast(progressMessages(batch.values()));
       failing = false;
     } catch (error) {
-      // Put back what newer progress has not replaced; logged once per outage.
-      for (const [id, update] of batch)
-        if (!pending.has(id) && pending.size < maxPending) pending.set(id, update);
+      // Put back under what came in meanwhile (older first, so the newer state wins); logged
+      // once per outage.
+      const meanwhile = pending;
+      pending = new Map();
+      for (const entry of [...batch.values(), ...meanwhile.values()]) merge(entry);
       if (!failing) options.log.warn({ err: error }, 'live quiz progress not delivered; retrying');
       failing = true;
     }
@@ -123,9 +148,10 @@ export function liveFeed(options: {
   return {
     progress(update) {
       if (!update) return;
-      pending.delete(update.attemptId);
-      if (pending.size >= maxPending) pending.delete(pending.keys().next().value!);
-      pending.set(update.attemptId, update);
+      merge({
+        update,
+        saved: update.position === null ? new Map() : new Map([[update.position, update.answered]]),
+      });
     },
     flush,
     async close() {
