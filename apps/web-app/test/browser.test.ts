@@ -211,6 +211,41 @@ async function api(token: string, method: 'GET' | 'POST' | 'PATCH', path: string
   return answer.json() as Promise<{ id: string } & Record<string, unknown>>;
 }
 
+/**
+ * A quiz of `questions` (question specs) placed as a published item of the module, built through
+ * the gateway's REST pass-through as staff tools would.
+ */
+async function quizItem(
+  token: string,
+  courseId: string,
+  moduleId: string,
+  questions: unknown[],
+  settings: { title: string } & Record<string, unknown>,
+) {
+  const bank = await api(token, 'POST', 'assessment-service/banks', { courseId, title: settings.title });
+  const questionIds: string[] = [];
+  for (const [i, spec] of questions.entries())
+    questionIds.push(
+      (await api(token, 'POST', `assessment-service/banks/${bank.id}/questions`, { title: `Q${i}`, spec }))
+        .id,
+    );
+  const quiz = await api(token, 'POST', `assessment-service/courses/${courseId}/quizzes`, {
+    ...settings,
+    sections: [{ kind: 'fixed', questionIds }],
+  });
+  const item = await api(token, 'POST', `course-service/courses/${courseId}/modules/${moduleId}/items`, {
+    kind: 'assessment',
+    title: settings.title,
+    assessmentId: quiz.id,
+    published: true,
+  });
+  await api(token, 'PATCH', `assessment-service/quizzes/${quiz.id}`, {
+    courseItemId: item.id,
+    published: true,
+  });
+  return { quizId: quiz.id, itemId: item.id };
+}
+
 test('a student takes a quiz: starts, answers each kind of question, reloads to find them saved, submits, sees the score', {
   skip,
 }, async () => {
@@ -220,7 +255,6 @@ test('a student takes a quiz: starts, answers each kind of question, reloads to 
     title: 'Week 2: Check yourself',
     published: true,
   });
-  const bank = await api(teacherToken, 'POST', 'assessment-service/banks', { courseId, title: 'Cells' });
   const questions = [
     {
       type: 'multiple_choice',
@@ -274,38 +308,12 @@ test('a student takes a quiz: starts, answers each kind of question, reloads to 
     },
     { type: 'essay', prompt: 'Explain why cells divide.' },
   ];
-  const questionIds: string[] = [];
-  for (const [i, spec] of questions.entries())
-    questionIds.push(
-      (
-        await api(teacherToken, 'POST', `assessment-service/banks/${bank.id}/questions`, {
-          title: `Q${i}`,
-          spec,
-        })
-      ).id,
-    );
-  const quiz = await api(teacherToken, 'POST', `assessment-service/courses/${courseId}/quizzes`, {
+  const quiz = await quizItem(teacherToken, courseId, module.id, questions, {
     title: 'Cells check',
     description: 'Nine questions about cells. Your answers are saved as you go.',
     timeLimitSeconds: 1800,
     attemptsAllowed: 2,
     releasePolicy: 'after_submit',
-    sections: [{ kind: 'fixed', questionIds }],
-  });
-  const item = await api(
-    teacherToken,
-    'POST',
-    `course-service/courses/${courseId}/modules/${module.id}/items`,
-    {
-      kind: 'assessment',
-      title: 'Cells check',
-      assessmentId: quiz.id,
-      published: true,
-    },
-  );
-  await api(teacherToken, 'PATCH', `assessment-service/quizzes/${quiz.id}`, {
-    courseItemId: item.id,
-    published: true,
   });
 
   // The student opens the quiz item: what they need before starting, then Start.
@@ -384,7 +392,7 @@ test('a student takes a quiz: starts, answers each kind of question, reloads to 
   await page.getByRole('button', { name: 'Start another attempt' }).waitFor();
 
   // One question at a time: the second attempt shows one question, with next and previous.
-  await api(teacherToken, 'PATCH', `assessment-service/quizzes/${quiz.id}`, { oneQuestionAtATime: true });
+  await api(teacherToken, 'PATCH', `assessment-service/quizzes/${quiz.quizId}`, { oneQuestionAtATime: true });
   await page.getByRole('button', { name: 'Start another attempt' }).click();
   await page.waitForURL(/\/attempts\/[0-9a-f-]{36}$/);
   await page.getByText('Question 1 of 9').waitFor();
@@ -426,7 +434,7 @@ test('a tenant admin invites a user and sees them listed as invited', { skip }, 
   await page.getByText('Invitation sent.').waitFor();
   const row = page.getByRole('row', { name: new RegExp(email) });
   await row.waitFor();
-  assert.deepEqual(await row.getByRole('cell').allTextContents(), [
+  assert.deepEqual(await row.locator('th, td').allTextContents(), [
     'Ivy Invitee',
     email,
     'Instructor',
@@ -786,6 +794,134 @@ test('on a course page two members see each other; a new item and an announcemen
   }
 });
 
+let livePath: string;
+
+test('the instructor watches a running quiz live: a student starts, answers two questions and submits, without a reload', {
+  skip,
+}, async () => {
+  // A course of its own (so this test also runs alone), in the suite's tenant.
+  tenant ??= await createTestTenant(admin, 'web');
+  const instructor = await user(tenant, ['instructor'], 'Lena Live');
+  const student = await user(tenant, ['student'], 'Sol Student');
+  const token = await tokenOf(instructor);
+  const course = await api(token, 'POST', 'course-service/courses', {
+    code: `LIVE-${randomUUID().slice(0, 6)}`,
+    title: 'Live chemistry',
+    selfEnrollment: true,
+  });
+  await api(token, 'PATCH', `course-service/courses/${course.id}`, { state: 'published' });
+  await api(await tokenOf(student), 'POST', `course-service/courses/${course.id}/enrollments`, {});
+  const module = await api(token, 'POST', `course-service/courses/${course.id}/modules`, {
+    title: 'Week 1: Atoms',
+    published: true,
+  });
+  const statements = ['Atoms have a nucleus.', 'Electrons are negative.', 'Neutrons are charged.'];
+  const quiz = await quizItem(
+    token,
+    course.id,
+    module.id,
+    statements.map((prompt) => ({ type: 'true_false', prompt, correct: !prompt.startsWith('Neutrons') })),
+    { title: 'Pulse check', description: 'Three quick ones.', timeLimitSeconds: 600 },
+  );
+  livePath = `/courses/${course.id}/items/${quiz.itemId}/live`;
+  // realtime-service admits the teacher to the staff channel once its enrolment consumer knows them.
+  for (const deadline = Date.now() + 15_000; ; ) {
+    const [known] = await admin`
+      select 1 from live.course_members
+      where course_id = ${course.id} and user_id = ${instructor.id} and role = 'teacher'`;
+    if (known) break;
+    if (Date.now() > deadline) assert.fail('realtime-service never learnt of the course’s teacher');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const teacher = await signIn(instructor, '14-live-quiz-instructor');
+    await teacher.goto(`${platform.webUrl}/courses/${course.id}/items/${quiz.itemId}`);
+    await teacher.getByRole('link', { name: 'Live view' }).click();
+    await teacher.waitForURL(new RegExp(`${livePath}$`));
+    await teacher.getByRole('heading', { name: 'Live: Pulse check', level: 1 }).waitFor();
+    await teacher.getByText('No one has started this quiz yet.').waitFor();
+    await teacher.getByTestId('live-state').getByText('Live: the table changes as students work.').waitFor();
+    await shot(teacher, '14-live-quiz-empty');
+    // The same document from here on: every change below arrives over the staff channel.
+    await teacher.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+
+    const learner = await signIn(student, '14-live-quiz-student', {}, await browser.newContext());
+    await learner.goto(`${platform.webUrl}/courses/${course.id}/items/${quiz.itemId}`);
+    assert.equal(await learner.getByRole('link', { name: 'Live view' }).count(), 0, 'staff only');
+    await learner.getByRole('button', { name: 'Start the quiz' }).click();
+    await learner.waitForURL(/\/attempts\/[0-9a-f-]{36}$/);
+    const row = teacher.getByRole('row', { name: new RegExp(student.id.slice(0, 8)) });
+    /** The student's row once it reads `cells` (student, attempt, status, question, answered, …). */
+    const rowSays = async (cells: (string | RegExp)[]) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const seen = await row
+          .locator('th, td')
+          .allTextContents()
+          .catch(() => []);
+        if (
+          cells.every((cell, i) => (typeof cell === 'string' ? seen[i] === cell : cell.test(seen[i] ?? '')))
+        )
+          return seen;
+        if (Date.now() > deadline)
+          assert.fail(`the row says ${JSON.stringify(seen)}, not ${cells.join(' | ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const id = student.id.slice(0, 8);
+    await rowSays([id, '1', 'In progress', 'Nothing saved yet', '0 of 3', /^(9|10):\d\d$/, 'Not yet']);
+
+    const question = (n: number) => learner.locator('.question').nth(n);
+    for (const n of [0, 1]) {
+      await question(n).getByRole('radio', { name: 'True', exact: true }).check();
+      await question(n).locator('.save-state').getByText('Saved', { exact: true }).waitFor();
+      await rowSays([id, '1', 'In progress', `Question ${n + 1} of 3`, `${n + 1} of 3`]);
+    }
+    const [, , , , , left, saved] = await rowSays([id, '1', 'In progress', 'Question 2 of 3', '2 of 3']);
+    assert.match(left!, /^(9|10):\d\d$/, 'time left counts down from the deadline');
+    assert.match(saved!, /now|seconds? ago/);
+    await teacher
+      .getByRole('listitem')
+      .filter({ hasText: /^1 in progress$/ })
+      .waitFor();
+    await shot(teacher, '14-live-quiz-in-progress');
+
+    learner.once('dialog', (dialog) => void dialog.accept());
+    await learner.getByRole('button', { name: 'Submit the attempt' }).click();
+    await learner.getByRole('heading', { name: 'Attempt 1: submitted' }).waitFor();
+    await rowSays([id, '1', 'Submitted', 'Question 2 of 3', '2 of 3', '—']);
+    await teacher.getByTestId('live-announcement').getByText(`Student ${id} submitted attempt 1.`).waitFor();
+    await teacher
+      .getByRole('listitem')
+      .filter({ hasText: /^1 submitted$/ })
+      .waitFor();
+    await teacher
+      .getByRole('listitem')
+      .filter({ hasText: /^0 in progress$/ })
+      .waitFor();
+    assert.equal(await teacher.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument), true);
+    await shot(teacher, '14-live-quiz-submitted');
+
+    // A student who opens the live view is told it is the staff's.
+    await learner.goto(`${platform.webUrl}${livePath}`);
+    await learner
+      .getByText("Only the course's teachers, teaching assistants and administrators can see the live view.")
+      .waitFor();
+    assert.equal(await learner.getByRole('table').count(), 0);
+    await shot(learner, '14-live-quiz-student-refused');
+    await learner.close();
+    await teacher.close();
+  } finally {
+    await browser.close();
+  }
+});
+
 async function unreadOf(userId: string): Promise<number> {
   const [row] = await admin<{ unread: number }[]>`
     select count(*)::int as unread from notification.notifications where user_id = ${userId} and read_at is null`;
@@ -986,6 +1122,7 @@ test('every page answers its first visit to a freshly started next start in unde
       await visit('/admin/analytics', /Totals/);
       await visit('/admin/users', /Send invitation/);
       await shot(page, '7-cold-admin-users');
+      await visit(livePath, /Live: Pulse check/);
       // The quiz pages as the student who took the quiz (their own attempt).
       const student = (await (
         await fetch(`${platform.authUrl}/token?grant_type=password`, {

@@ -71,12 +71,12 @@ export const OPERATIONS = {
     query Roster($id: ID!) {
       course(id: $id) {
         id
-        roster { userId role status }
+        roster { userId displayName role status }
       }
     }`,
   ItemPage: /* GraphQL */ `
     query ItemPage($courseId: ID!, $itemId: ID!) {
-      course(id: $courseId) { id code title }
+      course(id: $courseId) { id code title myEnrollment { role } }
       item(courseId: $courseId, itemId: $itemId) {
         id
         moduleId
@@ -122,6 +122,39 @@ export const OPERATIONS = {
         gradingState
         released
         questions { position type points payload answer score needsManual feedback correct }
+      }
+    }`,
+  QuizLivePage: /* GraphQL */ `
+    query QuizLivePage($courseId: ID!, $itemId: ID!) {
+      course(id: $courseId) { id title roster { userId displayName } }
+      item(courseId: $courseId, itemId: $itemId) {
+        id
+        kind
+        title
+        quiz {
+          id
+          title
+          live {
+            quizId
+            now
+            channel { topic event }
+            attempts {
+              attemptId
+              userId
+              number
+              status
+              startedAt
+              deadlineAt
+              questionCount
+              position
+              answered
+              savedAt
+              submittedAt
+              autoSubmitted
+              answeredPositions
+            }
+          }
+        }
       }
     }`,
   Users: /* GraphQL */ `

@@ -298,6 +298,52 @@ test('results stay hidden until the release policy allows', async () => {
   }
 });
 
+test('the course’s staff see a running quiz live: who is in it, the question saved last, the channel; a student may not', async () => {
+  const s = await quizCourse({ timeLimitSeconds: 600 });
+  const vars = { courseId: s.courseId, itemId: s.itemId };
+  const started = await p.graphql(s.student.token, OPERATIONS.StartAttempt, vars);
+  const attemptId = started.body.data.startAttempt.id as string;
+  for (const [position, answer] of [
+    [1, { value: true }],
+    [0, null],
+  ] as const)
+    noErrors(await p.graphql(s.student.token, OPERATIONS.SaveAnswer, { attemptId, position, answer }));
+
+  const watched = await p.graphql(s.teacher.token, OPERATIONS.QuizLivePage, vars);
+  noErrors(watched);
+  const live = watched.body.data.item.quiz.live;
+  assert.equal(live.quizId, s.quizId);
+  assert.deepEqual(live.channel, { topic: `course-staff:${s.courseId}`, event: 'quiz_progress' });
+  assert.ok(!Number.isNaN(Date.parse(live.now)));
+  assert.equal(live.attempts.length, 1);
+  const [attempt] = live.attempts;
+  assert.deepEqual(
+    [attempt.attemptId, attempt.userId, attempt.number, attempt.status, attempt.questionCount],
+    [attemptId, s.student.id, 1, 'in_progress', QUESTIONS.length],
+  );
+  // The last save cleared question 0: it is where the student is, but only question 1 is answered.
+  assert.deepEqual([attempt.position, attempt.answered, attempt.answeredPositions], [0, false, [1]]);
+  assert.ok(attempt.deadlineAt && attempt.savedAt && attempt.submittedAt === null);
+  // The tenant's admins watch too, without being enrolled.
+  const principal = await p.user(s.tenant, ['tenant_admin']);
+  const overseen = await p.graphql(principal.token, OPERATIONS.QuizLivePage, vars);
+  noErrors(overseen);
+  assert.deepEqual(
+    overseen.body.data.item.quiz.live.attempts.map((a: Json) => a.attemptId),
+    [attemptId],
+  );
+
+  // The student sees the quiz, not who else is in it.
+  const peeked = await p.graphql(s.student.token, OPERATIONS.QuizLivePage, vars);
+  assert.equal(peeked.body.data.item.quiz.id, s.quizId);
+  assert.equal(peeked.body.data.item.quiz.live, null);
+  // Neither the live view nor the roster its names come from.
+  assert.deepEqual(peeked.body.errors.map((e: Json) => [e.path.join('.'), e.extensions.code]).sort(), [
+    ['course.roster', 'FORBIDDEN'],
+    ['item.quiz.live', 'FORBIDDEN'],
+  ]);
+});
+
 test('quiz lookups asked together are one assessment-service call; each alias gets its own quiz', async () => {
   const s = await quizCourse({}, 3);
   const query = `query {

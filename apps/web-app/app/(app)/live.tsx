@@ -34,7 +34,7 @@ function realtime(): Promise<RealtimeClient | null> {
 }
 
 /** Joins `topic` while the component is mounted; `setup` adds the bindings before the join. */
-function useChannel(
+export function useChannel(
   topic: string,
   options: { presenceKey?: string },
   setup: (channel: RealtimeChannel) => (status: string) => void,

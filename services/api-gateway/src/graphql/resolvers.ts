@@ -13,6 +13,7 @@ import type {
   UpstreamEnrollment,
   UpstreamInvitation,
   UpstreamItem,
+  UpstreamLiveQuiz,
   UpstreamModule,
   UpstreamMyQuiz,
   UpstreamProgressPage,
@@ -209,7 +210,16 @@ export const resolvers: IResolvers = {
   // content-service's file as it is; `size` is its `sizeBytes`.
   CourseFile: { size: ((parent) => (parent as { sizeBytes: number }).sizeBytes) satisfies Resolver },
   // assessment-service's quiz as it is; `myAttempts` is its `attempts`.
-  Quiz: { myAttempts: ((parent) => (parent as UpstreamMyQuiz).attempts) satisfies Resolver },
+  Quiz: {
+    myAttempts: ((parent) => (parent as UpstreamMyQuiz).attempts) satisfies Resolver,
+    // Staff only, as assessment-service decides: a student of the course is FORBIDDEN.
+    live: (async (parent, _args, ctx) => {
+      requireClaims(ctx);
+      return ctx.services.assessment.get<UpstreamLiveQuiz>(
+        `/quizzes/${id((parent as UpstreamMyQuiz).id)}/live`,
+      );
+    }) satisfies Resolver,
+  },
   CourseActivity: { course: reportCourse },
   CourseReport: { course: reportCourse },
   StudentCourseActivity: { course: reportCourse },

@@ -45,6 +45,8 @@ export type UpstreamItem = JsonAnswer<CourseService, '/courses/{courseId}/items/
 export type UpstreamMyQuiz = JsonAnswer<AssessmentService, '/me/quizzes', 'get'>['items'][number];
 /** assessment-service `GET /attempts/{attemptId}`: the student's view of their attempt. */
 export type UpstreamAttempt = JsonAnswer<AssessmentService, '/attempts/{attemptId}', 'get'>;
+/** assessment-service `GET /quizzes/{quizId}/live`: the staff's snapshot of a running quiz. */
+export type UpstreamLiveQuiz = JsonAnswer<AssessmentService, '/quizzes/{quizId}/live', 'get'>;
 /** assessment-service `POST /quizzes/{quizId}/attempts`: started (201) or resumed (200). */
 export type UpstreamStartedAttempt = JsonAnswer<AssessmentService, '/quizzes/{quizId}/attempts', 'post', 201>;
 /** assessment-service `PUT /attempts/{attemptId}/answers/{position}`. */

@@ -68,9 +68,11 @@ export default async function CoursePage({
   const t = await getTranslations();
   const staff = isCourseStaffRole(course.myEnrollment?.role) || isAdmin(viewer);
   const roster = staff
-    ? await gql<{ course: { roster: { userId: string; role: string; status: string }[] | null } }>('Roster', {
-        id,
-      })
+    ? await gql<{
+        course: {
+          roster: { userId: string; displayName: string | null; role: string; status: string }[] | null;
+        };
+      }>('Roster', { id })
     : null;
   const modules = course.modules ?? [];
   return (
@@ -226,9 +228,7 @@ export default async function CoursePage({
             <tbody>
               {roster.data.course.roster.map((entry) => (
                 <tr key={entry.userId}>
-                  <td>
-                    <code>{entry.userId.slice(0, 8)}</code>
-                  </td>
+                  <td>{entry.displayName ?? <code>{entry.userId.slice(0, 8)}</code>}</td>
                   <td>{label(t, 'roles', entry.role)}</td>
                   <td>{label(t, 'statuses', entry.status)}</td>
                 </tr>

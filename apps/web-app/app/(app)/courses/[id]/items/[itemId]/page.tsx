@@ -1,3 +1,4 @@
+import { isCourseStaffRole } from '@eduspry/contracts/roles';
 import { Alert, Badge, Button, LockNotice } from '@eduspry/ui-components';
 import type { Metadata } from 'next';
 import Link from 'next/link';
@@ -5,6 +6,7 @@ import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { completeItem } from '@/lib/actions';
 import { gql } from '@/lib/gateway';
+import { isAdmin, requireViewer } from '@/lib/viewer';
 import { lockExplanation } from '@/lib/words';
 import { Activity } from '../../../../activity';
 import { Notices } from '../../../../notices';
@@ -24,7 +26,7 @@ export default async function ItemPage({
 }) {
   const { id, itemId } = await params;
   const { data, errors } = await gql<{
-    course: { id: string; code: string; title: string } | null;
+    course: { id: string; code: string; title: string; myEnrollment: { role: string } | null } | null;
     item: {
       id: string;
       kind: string;
@@ -40,6 +42,7 @@ export default async function ItemPage({
   const t = await getTranslations();
   const locked = errors.find((error) => error.extensions?.code === 'LOCKED');
   const item = data.item;
+  const staff = isCourseStaffRole(data.course.myEnrollment?.role) || isAdmin(await requireViewer());
   return (
     <>
       <p className="meta">
@@ -60,13 +63,20 @@ export default async function ItemPage({
         <Alert kind="error">{t('item.notOpened')}</Alert>
       ) : item.kind === 'assessment' ? (
         item.quiz ? (
-          <QuizSummary
-            courseId={id}
-            itemId={item.id}
-            quiz={item.quiz}
-            itemTitle={item.title}
-            problem={(await searchParams).problem}
-          />
+          <>
+            {staff ? (
+              <p>
+                <Link href={`/courses/${id}/items/${item.id}/live`}>{t('quizLive.link')}</Link>
+              </p>
+            ) : null}
+            <QuizSummary
+              courseId={id}
+              itemId={item.id}
+              quiz={item.quiz}
+              itemTitle={item.title}
+              problem={(await searchParams).problem}
+            />
+          </>
         ) : (
           <Alert kind="error">{t('quiz.unavailable')}</Alert>
         )

@@ -2,6 +2,7 @@
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { clock } from '@/lib/clock';
 import { type SaveOutcome, saveQuizAnswer, submitQuizAttempt } from '@/lib/quiz-actions';
 
 // biome-ignore lint/suspicious/noExplicitAny: payloads and answers are assessment-service's JSON per type
@@ -20,14 +21,6 @@ type SaveState = 'saving' | 'saved' | 'retrying' | 'closed';
 /** Codes after which saving again cannot help: the attempt is over (the page then shows results). */
 const FINAL = new Set(['ATTEMPT_DEADLINE_PASSED', 'ATTEMPT_SUBMITTED', 'NOT_FOUND']);
 const DEBOUNCE_MS = 600;
-
-function clock(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return h ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
-}
 
 /**
  * The attempt while it is open: one plain form control per question type, each answer saved a
