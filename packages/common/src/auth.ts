@@ -32,6 +32,8 @@ export interface TokenVerifierOptions {
    * `followEndedSessions` from @eduspry/event-bus).
    */
   endedSessions?: EndedSessions;
+  /** Verified tokens kept (default 10,000); 0 verifies every time. */
+  cacheSize?: number;
 }
 
 export interface TokenVerifier {
@@ -58,15 +60,34 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     requiredClaims: ['sub', 'exp', 'iat'],
   };
   const ended = options.endedSessions ?? processEndedSessions;
+  // Verified tokens by their exact text (signature included) until they expire: a student's
+  // autosaves send the same token dozens of times a minute, and checking its ES256 signature each
+  // time was a tenth of assessment-service's CPU in the 300-student burst. Only successes are
+  // kept; expiry (with the same tolerance as jwtVerify) and ended sessions are checked every time.
+  const cacheSize = options.cacheSize ?? 10_000;
+  const verified = new Map<string, TenantClaims>();
+  const stillValid = (claims: TenantClaims) =>
+    typeof claims.exp === 'number' && Date.now() / 1000 < claims.exp + verifyOptions.clockTolerance;
   return {
     async verify(token) {
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, getKey, verifyOptions));
-      } catch (error) {
-        throw toProblem(error);
+      let claims = verified.get(token);
+      if (claims && !stillValid(claims)) {
+        verified.delete(token);
+        claims = undefined;
       }
-      const claims = toClaims(payload);
+      if (!claims) {
+        let payload: JWTPayload;
+        try {
+          ({ payload } = await jwtVerify(token, getKey, verifyOptions));
+        } catch (error) {
+          throw toProblem(error);
+        }
+        claims = toClaims(payload);
+        if (cacheSize > 0) {
+          if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+          verified.set(token, claims);
+        }
+      }
       // auth-service names the session in every token (`session_id`): one Map lookup per token.
       const session = claims.session_id;
       if (typeof session === 'string' && ended.has(session)) throw unauthorized('The session has ended');

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import {
+  createEndedSessions,
   createServiceApp,
   createTokenVerifier,
   requireUser,
@@ -77,6 +78,50 @@ test('verifies a bearer token against the JWKS, caching it and refetching on an 
     ),
     { status: 401 },
   );
+});
+
+test('a verified token is kept until it expires; an ended session or a changed byte is refused all the same', async () => {
+  keys = [];
+  const key = await newKey();
+  const ended = createEndedSessions();
+  let lookups = 0;
+  const getKey = createLocalJWKSet({ keys });
+  const verifier = createTokenVerifier({
+    getKey: (header, token) => {
+      lookups++;
+      return getKey(header, token);
+    },
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clockToleranceSeconds: 0,
+    endedSessions: ended,
+  });
+  const token = await tokenFor(key, randomUUID(), ['student']);
+  const claims = await verifier.verify(token);
+  for (let i = 0; i < 5; i++) assert.deepEqual(await verifier.verify(token), claims);
+  assert.equal(lookups, 1, 'one signature check for six requests with the same token');
+
+  // One byte of the signature changed is another token: checked, and refused.
+  const forged = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+  await assert.rejects(verifier.verify(forged), { status: 401 });
+
+  ended.add(claims.session_id as string, Date.now() + 60_000);
+  await assert.rejects(verifier.verify(token), { status: 401, message: 'The session has ended' });
+
+  const shortLived = await new SignJWT({
+    role: 'authenticated',
+    app_metadata: { tenant_id: randomUUID(), roles: ['student'] },
+  })
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + 1)
+    .sign(key.privateKey);
+  await verifier.verify(shortLived);
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await assert.rejects(verifier.verify(shortLived), { status: 401, message: 'The access token has expired' });
 });
 
 test('requireUser: 401 without a valid token, 403 without the role, claims otherwise', async () => {
