@@ -26,6 +26,13 @@ const FORWARDED_RESPONSE_HEADERS = [
 ];
 /** Operational endpoints stay inside the cluster; the edge does not expose them. */
 const INTERNAL = /^\/(metrics|ready|health|internal)(\/|$)/;
+/**
+ * Routes only other services call, with a shared service key: not the edge's to expose either,
+ * so the key cannot be guessed at from outside. realtime-service's broadcast API (both paths).
+ */
+const SERVICE_ONLY: Readonly<Record<string, RegExp>> = {
+  'realtime-service': /^\/(api\/broadcast|realtime)(\/|$)/,
+};
 const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 
 /** Where a pass-through request goes, decided once from the raw URL. */
@@ -70,7 +77,7 @@ export function resolvePassThrough(rawUrl: string, services: ReadonlySet<string>
     return decoded;
   });
   const path = `/${segments.join('/')}`;
-  if (INTERNAL.test(path)) throw notFound(`No route ${rawPath}`);
+  if (INTERNAL.test(path) || SERVICE_ONLY[service]?.test(path)) throw notFound(`No route ${rawPath}`);
   const upstreamPath = `/${segments.map(encodeURIComponent).join('/')}`;
   // The WHATWG parser must leave the path as it is: nothing left for it (or the upstream) to normalise.
   if (new URL(upstreamPath, 'http://upstream.invalid').pathname !== upstreamPath)

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createTokenVerifier, type Sql } from '@eduspry/common';
 import { serviceDb } from '@eduspry/common/testing';
@@ -92,7 +93,7 @@ test("a tenant admin's presence privacy reaches realtime-service through the gat
   });
 });
 
-test('an unknown realtime-service path is a 404 problem, and its operational paths stay hidden', async () => {
+test('an unknown realtime-service path is a 404 problem; its operational paths and its services-only broadcast API stay hidden', async () => {
   const student = await p.user(await p.tenant(), ['student']);
   const unknown = await p.gateway.inject({
     url: '/api/realtime-service/settings/nothing-here',
@@ -105,6 +106,18 @@ test('an unknown realtime-service path is a 404 problem, and its operational pat
 
   for (const path of ['/metrics', '/ready', '/health']) {
     const hidden = await p.gateway.inject({ url: `/api/realtime-service${path}` });
+    assert.equal(hidden.statusCode, 404, path);
+    assert.equal(hidden.json().type, 'https://eduspry.dev/problems/not-found', path);
+    assert.equal(hidden.headers['x-upstream-calls'], '0', `${path} never reaches realtime-service`);
+  }
+  // The broadcast API takes the services' shared key: the edge never lets anyone try one.
+  for (const path of ['/api/broadcast', '/realtime/v1/api/broadcast', '/api/%62roadcast']) {
+    const hidden = await p.gateway.inject({
+      method: 'POST',
+      url: `/api/realtime-service${path}`,
+      headers: bearer('gateway-test-realtime-key-0123456789'),
+      payload: { messages: [{ topic: 'room', event: 'x', payload: {}, tenant_id: randomUUID() }] },
+    });
     assert.equal(hidden.statusCode, 404, path);
     assert.equal(hidden.json().type, 'https://eduspry.dev/problems/not-found', path);
     assert.equal(hidden.headers['x-upstream-calls'], '0', `${path} never reaches realtime-service`);
