@@ -15,6 +15,9 @@ import { adminDb, createTestTenant, type TestTenant } from '@eduspry/common/test
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { appPages, coldFirstVisits, loadTime, routeOf } from '../../../scripts/lib/app-pages.ts';
 import { type PlatformProcesses, startPlatformProcesses } from '../../../scripts/lib/platform-processes.ts';
+import type { UserRow } from '../../../services/auth-service/src/db/users.ts';
+import { registeredEvent } from '../../../services/auth-service/src/domain/accounts.ts';
+import { outboxSink } from '../../../services/auth-service/src/domain/events.ts';
 import { hashPassword } from '../../../services/auth-service/src/domain/passwords.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -51,6 +54,17 @@ after(async () => {
   await admin?.end();
   if (profile) await rm(profile, { recursive: true, force: true });
 });
+
+/** What auth-service writes when an account comes into use (its own code), for the users above. */
+async function registered(person: { id: string }) {
+  await admin.begin(async (tx) => {
+    const [row] = await tx<UserRow[]>`select * from identity.users where id = ${person.id}`;
+    await outboxSink(tx, {
+      type: 'user.authentication.user_registered',
+      data: registeredEvent(row!, 'admin'),
+    });
+  });
+}
 
 async function user(tenant: TestTenant, roles: string[], name: string) {
   const email = `${name.toLowerCase().replaceAll(' ', '.')}-${randomUUID().slice(0, 6)}@browser.test`;
@@ -803,6 +817,9 @@ test('the instructor watches a running quiz live: a student starts, answers two 
   tenant ??= await createTestTenant(admin, 'web');
   const instructor = await user(tenant, ['instructor'], 'Lena Live');
   const student = await user(tenant, ['student'], 'Sol Student');
+  // Announced as auth-service announces an account (its own event code): course-service learns
+  // the name from it, and the live view shows it instead of an id.
+  await registered(student);
   const token = await tokenOf(instructor);
   const course = await api(token, 'POST', 'course-service/courses', {
     code: `LIVE-${randomUUID().slice(0, 6)}`,
@@ -829,8 +846,11 @@ test('the instructor watches a running quiz live: a student starts, answers two 
     const [known] = await admin`
       select 1 from live.course_members
       where course_id = ${course.id} and user_id = ${instructor.id} and role = 'teacher'`;
-    if (known) break;
-    if (Date.now() > deadline) assert.fail('realtime-service never learnt of the course’s teacher');
+    const [named] = await admin`
+      select 1 from course.users where user_id = ${student.id} and display_name = 'Sol Student'`;
+    if (known && named) break;
+    if (Date.now() > deadline)
+      assert.fail('realtime-service never learnt of the course’s teacher, or course-service of the name');
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 
@@ -856,7 +876,7 @@ test('the instructor watches a running quiz live: a student starts, answers two 
     assert.equal(await learner.getByRole('link', { name: 'Live view' }).count(), 0, 'staff only');
     await learner.getByRole('button', { name: 'Start the quiz' }).click();
     await learner.waitForURL(/\/attempts\/[0-9a-f-]{36}$/);
-    const row = teacher.getByRole('row', { name: new RegExp(student.id.slice(0, 8)) });
+    const row = teacher.getByRole('row', { name: /Sol Student/ });
     /** The student's row once it reads `cells` (student, attempt, status, question, answered, …). */
     const rowSays = async (cells: (string | RegExp)[]) => {
       const deadline = Date.now() + 10_000;
@@ -874,7 +894,7 @@ test('the instructor watches a running quiz live: a student starts, answers two 
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
-    const id = student.id.slice(0, 8);
+    const id = 'Sol Student';
     await rowSays([id, '1', 'In progress', 'Nothing saved yet', '0 of 3', /^(9|10):\d\d$/, 'Not yet']);
 
     const question = (n: number) => learner.locator('.question').nth(n);
@@ -896,7 +916,7 @@ test('the instructor watches a running quiz live: a student starts, answers two 
     await learner.getByRole('button', { name: 'Submit the attempt' }).click();
     await learner.getByRole('heading', { name: 'Attempt 1: submitted' }).waitFor();
     await rowSays([id, '1', 'Submitted', 'Question 2 of 3', '2 of 3', '—']);
-    await teacher.getByTestId('live-announcement').getByText(`Student ${id} submitted attempt 1.`).waitFor();
+    await teacher.getByTestId('live-announcement').getByText(`${id} submitted attempt 1.`).waitFor();
     await teacher
       .getByRole('listitem')
       .filter({ hasText: /^1 submitted$/ })

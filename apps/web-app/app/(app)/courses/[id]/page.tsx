@@ -21,6 +21,7 @@ import { label, lockExplanation } from '@/lib/words';
 import { Activity } from '../../activity';
 import { CourseLive } from '../../live';
 import { Notices } from '../../notices';
+import { Person, rosterNames } from '../../person';
 import { FileItemForm } from './file-item-form';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -74,6 +75,7 @@ export default async function CoursePage({
         };
       }>('Roster', { id })
     : null;
+  const names = rosterNames(roster?.data?.course?.roster);
   const modules = course.modules ?? [];
   return (
     <>
@@ -228,7 +230,9 @@ export default async function CoursePage({
             <tbody>
               {roster.data.course.roster.map((entry) => (
                 <tr key={entry.userId}>
-                  <td>{entry.displayName ?? <code>{entry.userId.slice(0, 8)}</code>}</td>
+                  <td>
+                    <Person id={entry.userId} names={names} />
+                  </td>
                   <td>{label(t, 'roles', entry.role)}</td>
                   <td>{label(t, 'statuses', entry.status)}</td>
                 </tr>

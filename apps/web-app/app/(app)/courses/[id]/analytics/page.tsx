@@ -6,6 +6,7 @@ import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { analyticsReport, type CourseReport, reportRange } from '@/lib/analytics';
 import { gql } from '@/lib/gateway';
+import { Person, rosterNames } from '../../../person';
 import { RangeForm } from '../../../range-form';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -22,12 +23,16 @@ export default async function CourseAnalytics({
 }) {
   const { id } = await params;
   const range = reportRange(await searchParams);
-  const [{ data: course }, answer] = await Promise.all([
+  const [{ data: course }, answer, { data: roster }] = await Promise.all([
     gql<{ course: { id: string; title: string; modules: { id: string; title: string }[] | null } | null }>(
       'CoursePage',
       { id },
     ),
     analyticsReport<CourseReport>(`/reports/courses/${encodeURIComponent(id)}`, range),
+    // Students by name: analytics keeps ids only, the course roster has the names.
+    gql<{ course: { roster: { userId: string; displayName: string | null }[] | null } | null }>('Roster', {
+      id,
+    }),
   ]);
   if (!course?.course) notFound();
   const t = await getTranslations('analytics');
@@ -35,6 +40,7 @@ export default async function CourseAnalytics({
   const report = answer.data;
   const day = (value: string) => new Date(`${value}T00:00:00Z`);
   const short = (value: string) => format.dateTime(day(value), { month: 'short', day: 'numeric' });
+  const names = rosterNames(roster?.course?.roster);
   const moduleTitle = new Map((course.course.modules ?? []).map((m) => [m.id, m.title]));
   const grade = (value: number | null) =>
     value === null
@@ -200,7 +206,7 @@ export default async function CourseAnalytics({
                   {report.atRisk.map((student) => (
                     <tr key={student.userId}>
                       <td>
-                        <code>{student.userId.slice(0, 8)}</code>
+                        <Person id={student.userId} names={names} />
                       </td>
                       <td>
                         <ul className="reasons">
@@ -240,7 +246,7 @@ export default async function CourseAnalytics({
                   {report.students.map((s) => (
                     <tr key={s.userId}>
                       <td>
-                        <code>{s.userId.slice(0, 8)}</code>
+                        <Person id={s.userId} names={names} />
                       </td>
                       <td>
                         {s.lastActivityAt

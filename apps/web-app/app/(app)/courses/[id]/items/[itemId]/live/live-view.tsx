@@ -5,6 +5,7 @@ import { useFormatter, useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
 import { clock } from '@/lib/clock';
 import { useChannel } from '../../../../../live';
+import { Person, personLabel, type RosterNames } from '../../../../../person';
 
 /** One attempt as the gateway's `QuizLive.attempts` has it. */
 export interface LiveAttempt {
@@ -88,7 +89,7 @@ export function QuizLiveView({
 }: {
   snapshot: LiveSnapshot;
   /** Students' names by user id, from the course roster; an id's first characters where unknown. */
-  names: Record<string, string>;
+  names: RosterNames;
 }) {
   const t = useTranslations('quizLive');
   const format = useFormatter();
@@ -142,7 +143,7 @@ export function QuizLiveView({
         submitted
           .map((a) =>
             t(a.autoSubmitted ? 'announceAutoSubmitted' : 'announceSubmitted', {
-              student: names[a.userId] ?? a.userId.slice(0, 8),
+              student: personLabel(a.userId, names),
               number: a.number,
             }),
           )
@@ -194,7 +195,9 @@ export function QuizLiveView({
           <tbody>
             {rows.map((a) => (
               <tr key={a.attemptId}>
-                <th scope="row">{names[a.userId] ?? <code>{a.userId.slice(0, 8)}</code>}</th>
+                <th scope="row">
+                  <Person id={a.userId} names={names} />
+                </th>
                 <td>{format.number(a.number)}</td>
                 <td>
                   {a.status === 'in_progress' ? (

@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { gql } from '@/lib/gateway';
 import { Notices } from '../../../../../notices';
+import { rosterNames } from '../../../../../person';
 import { type LiveSnapshot, QuizLiveView } from './live-view';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -35,9 +36,7 @@ export default async function QuizLivePage({ params }: { params: Promise<{ id: s
   if ((item && item.kind !== 'assessment') || (!live && has('NOT_FOUND'))) notFound();
   // A student of the course: the quiz is theirs to take, who else is in it is not theirs to see.
   const forbidden = has('FORBIDDEN');
-  const names = Object.fromEntries(
-    (data.course.roster ?? []).flatMap((m) => (m.displayName ? [[m.userId, m.displayName]] : [])),
-  );
+  const names = rosterNames(data.course.roster);
   return (
     <>
       <p className="meta">
