@@ -16,5 +16,5 @@ export function personLabel(id: string, names: RosterNames): string {
 
 export function Person({ id, names }: { id: string; names: RosterNames }) {
   const name = names[id];
-  return name ? <>{name}</> : <code>{id.slice(0, 8)}</code>;
+  return name ?? <code>{id.slice(0, 8)}</code>;
 }
