@@ -48,6 +48,8 @@ try {
       `--test-concurrency=${round.concurrency}`,
       `--test-timeout=${timeout}`,
       '--test-force-exit',
+      // TEST_NAME_PATTERN runs only the tests whose names match (one browser test of a long file).
+      ...(process.env.TEST_NAME_PATTERN ? [`--test-name-pattern=${process.env.TEST_NAME_PATTERN}`] : []),
     ];
     const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, [...args, ...round.files], { cwd: ROOT, env, stdio: 'inherit' });
