@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PLATFORM } from '../lib/platform.ts';
+import { check, finish } from './checks.ts';
 import { ROOT, workloads } from './workloads.ts';
 
 const dir = join(ROOT, 'infrastructure');
@@ -17,7 +18,8 @@ const exampleEnv = Object.fromEntries(
     .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
     .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
 );
-let config: string;
+let config = '';
+const configProblems: string[] = [];
 try {
   config = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
     cwd: dir,
@@ -25,13 +27,11 @@ try {
     env: { ...process.env, ...exampleEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  console.log('ok - docker-compose config accepts infrastructure/docker-compose.yml');
 } catch (error) {
-  console.log('not ok - docker-compose config rejects infrastructure/docker-compose.yml');
-  console.log(`    ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
+  configProblems.push(String((error as { stderr?: string }).stderr ?? error).trim());
 }
+check('docker-compose config accepts infrastructure/docker-compose.yml', configProblems);
+if (configProblems.length) finish();
 
 interface ComposeService {
   build?: { dockerfile?: string };
@@ -40,18 +40,6 @@ interface ComposeService {
   environment?: Record<string, string>;
 }
 const services = (parse(config) as { services: Record<string, ComposeService> }).services;
-let passed = 1; // docker-compose config, above
-let failed = 0;
-function check(name: string, problems: string[]): void {
-  if (problems.length === 0) {
-    passed += 1;
-    console.log(`ok - ${name}`);
-  } else {
-    failed += 1;
-    console.log(`not ok - ${name}`);
-    for (const problem of problems) console.log(`    ${problem}`);
-  }
-}
 
 const problems: string[] = [];
 for (const w of workloads()) {
@@ -96,5 +84,4 @@ check(
     }),
   ),
 );
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

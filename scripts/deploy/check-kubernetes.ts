@@ -5,23 +5,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { check, finish } from './checks.ts';
 import { CHART } from './render.ts';
 import { helm } from './tools.ts';
 import { ROOT, workloads } from './workloads.ts';
 
-let passed = 0;
-let failed = 0;
-function check(name: string, problems: string[]): void {
-  if (problems.length === 0) {
-    passed += 1;
-    console.log(`ok - ${name}`);
-  } else {
-    failed += 1;
-    console.log(`not ok - ${name}`);
-    for (const problem of problems.slice(0, 40)) console.log(`    ${problem}`);
-    if (problems.length > 40) console.log(`    … and ${problems.length - 40} more`);
-  }
-}
 function attempt(fn: () => void): string[] {
   try {
     fn();
@@ -200,5 +188,4 @@ for (const variant of variants) {
   }
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

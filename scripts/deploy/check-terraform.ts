@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PLATFORM } from '../lib/platform.ts';
+import { check, finish } from './checks.ts';
 import { ROOT } from './workloads.ts';
 
 // Loaded by a computed name: the package's typings pull in the DOM library, whose fetch types
@@ -17,18 +18,6 @@ const { parse } = (await import(hcl2json)) as {
 
 const TERRAFORM = join(ROOT, 'infrastructure/terraform');
 const CLOUDS = ['aws', 'azure', 'gcp', 'oci'];
-let passed = 0;
-let failed = 0;
-function check(name: string, problems: string[]): void {
-  if (problems.length === 0) {
-    passed += 1;
-    console.log(`ok - ${name}`);
-  } else {
-    failed += 1;
-    console.log(`not ok - ${name}`);
-    for (const problem of problems) console.log(`    ${problem}`);
-  }
-}
 
 type Hcl = Record<string, Record<string, Array<Record<string, unknown>>>>;
 const files = readdirSync(TERRAFORM, { recursive: true, withFileTypes: true })
@@ -199,5 +188,4 @@ for (const file of readdirSync(TERRAFORM, { recursive: true, withFileTypes: true
 }
 check('no secret is a literal (attributes named like passwords, secrets, tokens, keys)', literalProblems);
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -175,6 +175,22 @@ test('the teacher watches a running quiz live: who started, the question saved l
   assert.equal((await h.call(stranger, 'GET', `/quizzes/${quiz.id}/live`)).status, 404);
 });
 
+/** One attempt's progress, for the feed's own tests (attemptId and position vary). */
+const base = {
+  quizId: 'q1',
+  courseId: 'c1',
+  userId: 'u1',
+  number: 1,
+  status: 'in_progress' as const,
+  startedAt: new Date(0),
+  deadlineAt: null,
+  questionCount: 5,
+  answered: true,
+  savedAt: new Date(1),
+  submittedAt: null,
+  autoSubmitted: false,
+};
+
 test('saves coalesce per attempt: a burst of saves is one message per quiz per interval', async () => {
   const sent: Json[][] = [];
   const feed = liveFeed({
@@ -186,20 +202,6 @@ test('saves coalesce per attempt: a burst of saves is one message per quiz per i
     intervalMs: 60_000,
     log: { warn: () => {} },
   });
-  const base = {
-    quizId: 'q1',
-    courseId: 'c1',
-    userId: 'u1',
-    number: 1,
-    status: 'in_progress' as const,
-    startedAt: new Date(0),
-    deadlineAt: null,
-    questionCount: 5,
-    answered: true,
-    savedAt: new Date(1),
-    submittedAt: null,
-    autoSubmitted: false,
-  };
   for (let position = 0; position < 5; position++)
     for (const attemptId of ['a1', 'a2']) feed.progress({ ...base, attemptId, position });
   // a2 clears its first answer again: the page's answered count must lose it.
@@ -251,20 +253,6 @@ test('realtime-service down: progress waits and is delivered when it is back; sa
     intervalMs: 20,
     log: { warn: () => {} },
   });
-  const base = {
-    quizId: 'q1',
-    courseId: 'c1',
-    userId: 'u1',
-    number: 1,
-    status: 'in_progress' as const,
-    startedAt: new Date(0),
-    deadlineAt: null,
-    questionCount: 5,
-    answered: true,
-    savedAt: new Date(1),
-    submittedAt: null,
-    autoSubmitted: false,
-  };
   feed.progress({ ...base, attemptId: 'a1', position: 0 });
   await new Promise((resolve) => setTimeout(resolve, 100));
   feed.progress({ ...base, attemptId: 'a1', position: 3 });
