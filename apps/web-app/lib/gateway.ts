@@ -75,7 +75,7 @@ export interface RestAnswer<T> {
 export async function rest<T = any>(
   service: string,
   path: string,
-  init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown } = {},
+  init: { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: unknown } = {},
 ): Promise<RestAnswer<T>> {
   const token = await accessToken();
   const response = await fetch(`${GATEWAY_URL}/api/${service}${path}`, {

@@ -215,7 +215,7 @@ let quizItemPath: string;
 let attemptPath: string;
 
 /** A call to a service's REST API through the gateway, as `token` (staff build quizzes this way). */
-async function api(token: string, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) {
+async function api(token: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown) {
   const answer = await fetch(`${platform.gatewayUrl}/api/${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -420,6 +420,201 @@ test('a student takes a quiz: starts, answers each kind of question, reloads to 
   await page.getByRole('radio', { name: 'Mitochondrion' }).waitFor();
   await shot(page, '4-student-quiz-one-at-a-time');
   await page.close();
+});
+
+let builderPath: string;
+
+test('an instructor builds a quiz in the web app: six question types in the bank, a fixed section and a random draw, published into a module', {
+  skip,
+}, async () => {
+  // A course and module of their own, through the APIs; the building happens in the browser.
+  tenant ??= await createTestTenant(admin, 'web');
+  const instructor = await user(tenant, ['instructor'], 'Bea Builder');
+  const student = await user(tenant, ['student'], 'Fia Forces');
+  const token = await tokenOf(instructor);
+  const course = await api(token, 'POST', 'course-service/courses', {
+    code: `PHY-${randomUUID().slice(0, 6)}`,
+    title: 'Physics of motion',
+    selfEnrollment: true,
+  });
+  await api(token, 'PATCH', `course-service/courses/${course.id}`, { state: 'published' });
+  await api(await tokenOf(student), 'POST', `course-service/courses/${course.id}/enrollments`, {});
+  await api(token, 'POST', `course-service/courses/${course.id}/modules`, {
+    title: 'Unit 1: Forces',
+    published: true,
+  });
+
+  const page = await signIn(instructor, '16-quiz-builder');
+  await page.goto(`${platform.webUrl}/courses/${course.id}`);
+  await page.getByRole('link', { name: 'Build a quiz' }).click();
+  await page.getByRole('heading', { name: 'Quiz builder', level: 1 }).waitFor();
+  builderPath = new URL(page.url()).pathname;
+  await page.getByText('This course has no question bank yet.').waitFor();
+  await shot(page, '16-quiz-builder-no-bank');
+  await page.getByRole('button', { name: 'Create the question bank' }).click();
+  await page.getByText('Question bank created.').waitFor();
+  await page.getByText('Physics of motion: questions: no questions').waitFor();
+
+  /** Fills the form of one question type and adds it; the bank's table then lists it. */
+  const add = async (type: string, title: string, fields: Record<string, string>, select?: string) => {
+    const form = page.getByRole('form', { name: `Add a question: ${type}` });
+    // A required field's label ends in " *".
+    const field = (label: string) =>
+      form.getByLabel(new RegExp(`^${label.replace(/[()]/g, '\\$&')}( \\*)?$`));
+    await field('Title').fill(title);
+    for (const [label, value] of Object.entries(fields)) await field(label).fill(value);
+    if (select) await form.getByLabel('The statement is').selectOption({ label: select });
+    await form.getByRole('button', { name: 'Add the question' }).click();
+    return form;
+  };
+  const choices = 'Newton\nJoule\nWatt';
+  // A choice number that is not there: the service's reason shows beside the form, nothing is added.
+  const refusedForm = await add('Multiple choice', 'Unit of force', {
+    Question: 'What is the SI unit of force?',
+    Choices: choices,
+    'Number of the correct choice': '5',
+  });
+  await page.getByRole('alert').filter({ hasText: 'exactly one choice must be correct' }).waitFor();
+  assert.equal(
+    await refusedForm.locator('xpath=..').getByRole('alert').count(),
+    1,
+    'the problem is shown in the card of the form that sent it',
+  );
+  await shot(page, '16-quiz-builder-refused');
+  await add('Multiple choice', 'Unit of force', {
+    Question: 'What is the SI unit of force?',
+    Choices: choices,
+    'Number of the correct choice': '1',
+    Tags: 'core',
+  });
+  await page.getByRole('cell', { name: 'Unit of force', exact: true }).waitFor();
+  const questions: [string, string, Record<string, string>, string?][] = [
+    [
+      'Multiple answers',
+      'Vectors',
+      {
+        Question: 'Which are vectors?',
+        Choices: 'Velocity\nMass\nForce',
+        'Numbers of the correct choices': '1, 3',
+        Points: '2',
+        Tags: 'core',
+      },
+    ],
+    [
+      'True or false',
+      'Falling',
+      { Question: 'Heavier objects fall faster in a vacuum.', Tags: 'pool' },
+      'False',
+    ],
+    [
+      'Short answer',
+      'Laws of motion',
+      { Question: 'Who wrote the laws of motion?', 'Accepted answers': 'Newton\nIsaac Newton', Tags: 'pool' },
+    ],
+    [
+      'Numerical',
+      'Acceleration',
+      {
+        Question: 'A 10 N force pushes a 2 kg mass. Its acceleration in m/s²?',
+        'Correct value': '5',
+        Tags: 'pool',
+      },
+    ],
+    [
+      'Essay',
+      'Friction',
+      {
+        Question: 'Explain why a sliding box slows down.',
+        Points: '3',
+        'Word limit (optional)': '200',
+        Tags: 'core',
+      },
+    ],
+  ];
+  for (const [type, title, fields, select] of questions) {
+    await add(type, title, fields, select);
+    await page.getByRole('cell', { name: title, exact: true }).waitFor();
+  }
+  await page.getByText('Physics of motion: questions: 6 questions').waitFor();
+  assert.deepEqual(await page.locator('#questions tbody td:nth-child(2)').allTextContents(), [
+    'Multiple choice',
+    'Multiple answers',
+    'True or false',
+    'Short answer',
+    'Numerical',
+    'Essay',
+  ]);
+  await shot(page, '16-quiz-builder-bank');
+
+  // Three questions for everyone, two drawn from the three tagged "pool"; published in the module.
+  const quizForm = page.getByRole('form', { name: 'New quiz' });
+  await quizForm.getByLabel('Quiz title').fill('Forces check');
+  await quizForm.getByLabel('Time limit in minutes').fill('20');
+  await quizForm.getByLabel('Attempts allowed').fill('2');
+  for (const title of ['Unit of force', 'Vectors', 'Friction'])
+    await quizForm.getByRole('checkbox', { name: title, exact: true }).check();
+  await quizForm.getByLabel('How many to draw').fill('2');
+  await quizForm.getByLabel('Only questions with this tag').fill('pool');
+  await quizForm.getByLabel('Module').selectOption({ label: 'Unit 1: Forces' });
+  await shot(page, '16-quiz-builder-quiz-form');
+  await quizForm.getByRole('button', { name: 'Create and publish the quiz' }).click();
+  await page.waitForURL(/\/items\/[0-9a-f-]{36}\?notice=quizPublished$/);
+  await page.getByText('Quiz published.').waitFor();
+  await page.getByRole('heading', { name: 'Forces check', level: 1 }).waitFor();
+  const itemId = /\/items\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  await shot(page, '16-quiz-builder-published');
+  await page.close();
+
+  // What was built, as assessment-service holds it: 1 + 2 + 3 fixed points and 2 × 1 drawn.
+  const [listed] = (await api(
+    token,
+    'GET',
+    `assessment-service/courses/${course.id}/quizzes`,
+  )) as unknown as {
+    id: string;
+  }[];
+  const quiz = (await api(token, 'GET', `assessment-service/quizzes/${listed!.id}`)) as unknown as {
+    published: boolean;
+    courseItemId: string;
+    timeLimitSeconds: number;
+    attemptsAllowed: number;
+    pointsPossible: number;
+    sections: { kind: string; questionIds: string[]; tag: string | null; drawCount: number | null }[];
+  };
+  assert.equal(quiz.published, true);
+  assert.equal(quiz.courseItemId, itemId);
+  assert.equal(quiz.timeLimitSeconds, 1200);
+  assert.equal(quiz.attemptsAllowed, 2);
+  assert.equal(quiz.pointsPossible, 8);
+  assert.deepEqual(
+    quiz.sections.map((s) => [s.kind, s.questionIds.length, s.tag, s.drawCount]),
+    [
+      ['fixed', 3, null, null],
+      ['random', 0, 'pool', 2],
+    ],
+  );
+
+  // The student, in a browser of their own, gets the three fixed questions and two drawn ones.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const learner = await signIn(student, '16-quiz-builder-student', {}, await browser.newContext());
+    await learner.goto(`${platform.webUrl}/courses/${course.id}`);
+    await learner.getByRole('link', { name: 'Forces check' }).click();
+    await learner.getByText('0 of 2 used').waitFor();
+    await learner.getByRole('button', { name: 'Start the quiz' }).click();
+    await learner.waitForURL(/\/attempts\/[0-9a-f-]{36}$/);
+    await learner.getByText(/Time left: (19|20):\d\d/).waitFor();
+    assert.equal(await learner.locator('.question').count(), 5);
+    await learner.getByText('What is the SI unit of force?').waitFor();
+    await learner.getByText('Explain why a sliding box slows down.').waitFor();
+    await shot(learner, '16-quiz-builder-student-attempt');
+  } finally {
+    await browser.close();
+  }
 });
 
 test('a user of another tenant cannot find or open the course', { skip }, async () => {
@@ -1091,6 +1286,207 @@ test('an instructor uploads a PDF and a video with progress; a student reads the
   await student.close();
 });
 
+let gradedCourseId: string;
+let gradingAttemptId: string;
+
+test('the instructor grades an essay with a rubric and sees the gradebook; the student sees only their own grade and feedback', {
+  skip,
+}, async () => {
+  // A course of its own (so this test also runs alone), in the suite's tenant.
+  tenant ??= await createTestTenant(admin, 'web');
+  const instructor = await user(tenant, ['instructor'], 'Greta Grader');
+  const student = await user(tenant, ['student'], 'Essa Writer');
+  const classmate = await user(tenant, ['student'], 'Otto Other');
+  for (const person of [student, classmate]) await registered(person);
+  const token = await tokenOf(instructor);
+  const course = await api(token, 'POST', 'course-service/courses', {
+    code: `ESSAY-${randomUUID().slice(0, 6)}`,
+    title: 'Essay writing',
+    selfEnrollment: true,
+  });
+  gradedCourseId = course.id;
+  await api(token, 'PATCH', `course-service/courses/${course.id}`, { state: 'published' });
+  const module = await api(token, 'POST', `course-service/courses/${course.id}/modules`, {
+    title: 'Week 1: Arguments',
+    published: true,
+  });
+  // The rubric's 4 points are scaled to the question's 4: Clear (2) + Some (1) is 3 of 4.
+  const rubric = await api(token, 'POST', 'assessment-service/rubrics', {
+    courseId: course.id,
+    title: 'Argument rubric',
+    criteria: [
+      {
+        id: 'thesis',
+        title: 'Thesis',
+        levels: [
+          { id: 'missing', title: 'Missing', points: 0 },
+          { id: 'clear', title: 'Clear', points: 2 },
+        ],
+      },
+      {
+        id: 'evidence',
+        title: 'Evidence',
+        levels: [
+          { id: 'none', title: 'None', points: 0 },
+          { id: 'some', title: 'Some', points: 1 },
+          { id: 'strong', title: 'Strong', points: 2 },
+        ],
+      },
+    ],
+  });
+  const bank = await api(token, 'POST', 'assessment-service/banks', { courseId: course.id, title: 'Essays' });
+  const question = await api(token, 'POST', `assessment-service/banks/${bank.id}/questions`, {
+    title: 'Argue',
+    points: 4,
+    rubricId: rubric.id,
+    spec: { type: 'essay', prompt: 'Argue for or against homework.' },
+  });
+  const quiz = await api(token, 'POST', `assessment-service/courses/${course.id}/quizzes`, {
+    title: 'Position essay',
+    description: 'One essay.',
+    releasePolicy: 'after_submit',
+    sections: [{ kind: 'fixed', questionIds: [question.id] }],
+  });
+  const item = await api(token, 'POST', `course-service/courses/${course.id}/modules/${module.id}/items`, {
+    kind: 'assessment',
+    title: 'Position essay',
+    assessmentId: quiz.id,
+    published: true,
+  });
+  await api(token, 'PATCH', `assessment-service/quizzes/${quiz.id}`, {
+    courseItemId: item.id,
+    published: true,
+  });
+  // Both students hand in an essay; only Essa's is graded here.
+  const attempts: Record<string, string> = {};
+  for (const [person, text] of [
+    [student, 'Homework builds habits: practice spaced over days is remembered.'],
+    [classmate, 'Homework takes time from play.'],
+  ] as const) {
+    const own = await tokenOf(person);
+    await api(own, 'POST', `course-service/courses/${course.id}/enrollments`, {});
+    const attempt = await api(own, 'POST', `assessment-service/quizzes/${quiz.id}/attempts`, {});
+    await api(own, 'PUT', `assessment-service/attempts/${attempt.id}/answers/0`, { answer: { text } });
+    await api(own, 'POST', `assessment-service/attempts/${attempt.id}/submit`, {});
+    attempts[person.name] = attempt.id;
+  }
+  gradingAttemptId = attempts[student.name]!;
+  for (const deadline = Date.now() + 15_000; ; ) {
+    const named = await admin`
+      select 1 from course.users where user_id in ${admin([student.id, classmate.id])} and display_name is not null`;
+    if (named.length === 2) break;
+    if (Date.now() > deadline) assert.fail('course-service never learnt the students’ names');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const teacher = await signIn(instructor, '15-grading-instructor');
+    await teacher.goto(`${platform.webUrl}/courses/${course.id}`);
+    await teacher.getByRole('link', { name: 'Grading queue' }).click();
+    await teacher.waitForURL(new RegExp(`/courses/${course.id}/grading$`));
+    await teacher.getByRole('heading', { name: 'Grading queue', level: 1 }).waitFor();
+    const queue = teacher.getByRole('table', { name: 'Answers waiting for a grader' });
+    assert.deepEqual((await queue.locator('tbody tr td:first-child').allTextContents()).sort(), [
+      'Essa Writer',
+      'Otto Other',
+    ]);
+    await shot(teacher, '15-grading-queue');
+
+    await queue.getByRole('link', { name: 'Grade question 1 of Essa Writer' }).click();
+    await teacher.waitForURL(new RegExp(`/grading/${gradingAttemptId}`));
+    await teacher.getByRole('heading', { name: 'Attempt 1 of Essa Writer', level: 1 }).waitFor();
+    await teacher.getByText('Homework builds habits').waitFor();
+    const form = teacher.getByRole('form', { name: 'Grade question 1' });
+    await form
+      .getByRole('group', { name: 'Thesis' })
+      .getByRole('radio', { name: 'Clear (2 points)' })
+      .check();
+    await form
+      .getByRole('group', { name: 'Evidence' })
+      .getByRole('radio', { name: 'Some (1 point)' })
+      .check();
+    await form.getByLabel('Feedback for the student').fill('A clear thesis; cite a study next time.');
+    await shot(teacher, '15-grading-rubric');
+    await form.getByRole('button', { name: 'Save grade' }).click();
+    await teacher.waitForURL(/\/grading\?notice=graded$/);
+    await teacher.getByText('Grade saved.').waitFor();
+    assert.deepEqual(
+      await teacher
+        .getByRole('table', { name: 'Answers waiting for a grader' })
+        .locator('tbody tr td:first-child')
+        .allTextContents(),
+      ['Otto Other'],
+      'the graded essay left the queue',
+    );
+
+    await teacher.goto(`${platform.webUrl}/courses/${course.id}`);
+    await teacher.getByRole('link', { name: 'Gradebook' }).click();
+    await teacher.waitForURL(new RegExp(`/courses/${course.id}/gradebook$`));
+    const book = teacher.getByRole('table', { name: 'Every student’s quiz scores and course grade' });
+    assert.deepEqual(await book.locator('thead th').allTextContents(), [
+      'Student',
+      'Position essay (4 pts)',
+      'Course grade',
+      'Letter',
+    ]);
+    const row = book.getByRole('row', { name: /Essa Writer/ });
+    assert.deepEqual(await row.locator('th, td').allTextContents(), ['Essa Writer', '3 / 4', '75 %', 'C']);
+    await book
+      .getByRole('row', { name: /Otto Other/ })
+      .getByText('awaiting grader')
+      .waitFor();
+    await shot(teacher, '15-gradebook-instructor');
+    const csv = await teacher.request.get(`${platform.webUrl}/courses/${course.id}/gradebook/csv`);
+    assert.equal(csv.status(), 200);
+    assert.match(
+      csv.headers()['content-disposition'] ?? '',
+      /^attachment; filename="gradebook-[0-9a-f-]+\.csv"$/,
+    );
+    const lines = (await csv.text()).trim().split('\n');
+    assert.equal(lines[0], 'user_id,Position essay,percent,letter');
+    assert.ok(lines.includes(`${student.id},3,75,C`), lines.join('\n'));
+    await teacher.close();
+
+    // The student: their own grade and the grader's feedback, nobody else's.
+    const learner = await signIn(student, '15-grades-student', {}, await browser.newContext());
+    await learner.goto(`${platform.webUrl}/courses/${course.id}`);
+    assert.equal(await learner.getByRole('link', { name: 'Gradebook' }).count(), 0, 'staff only');
+    await learner.getByRole('link', { name: 'My grades' }).click();
+    await learner.getByRole('heading', { name: 'My grades', level: 1 }).waitFor();
+    assert.equal(await learner.getByTestId('my-grade').textContent(), 'Course grade: 75 % · Letter: C');
+    const mine = learner.getByRole('table', { name: 'Your quiz scores' });
+    assert.deepEqual(await mine.locator('tbody tr').first().locator('th, td').allTextContents(), [
+      'Position essay',
+      '3 / 4',
+    ]);
+    assert.equal(await learner.getByText('Otto Other').count(), 0);
+    assert.equal(await learner.getByRole('link', { name: 'Download CSV' }).count(), 0);
+    await shot(learner, '15-grades-student');
+    const refused = await learner.request.get(`${platform.webUrl}/courses/${course.id}/gradebook/csv`);
+    assert.equal(refused.status(), 403);
+    await learner.goto(
+      `${platform.webUrl}/courses/${course.id}/items/${item.id}/attempts/${gradingAttemptId}`,
+    );
+    await learner.getByText('A clear thesis; cite a study next time.').waitFor();
+    await learner.getByTestId('attempt-score').getByText('3').waitFor();
+    await shot(learner, '15-grades-student-feedback');
+    // The grading pages are the staff's.
+    await learner.goto(`${platform.webUrl}/courses/${course.id}/grading`);
+    await learner
+      .getByText('Only the course’s teachers, teaching assistants and administrators can grade.')
+      .waitFor();
+    assert.equal(await learner.getByRole('table').count(), 0);
+    await learner.close();
+  } finally {
+    await browser.close();
+  }
+});
+
 test('every page of the web app was scanned for accessibility by the tests above', { skip }, () => {
   assert.deepEqual(
     PAGES.filter((path) => !scanned.has(path)),
@@ -1143,6 +1539,10 @@ test('every page answers its first visit to a freshly started next start in unde
       await visit('/admin/users', /Send invitation/);
       await shot(page, '7-cold-admin-users');
       await visit(livePath, /Live: Pulse check/);
+      await visit(`/courses/${gradedCourseId}/grading`, /Grading queue/);
+      await visit(`/courses/${gradedCourseId}/grading/${gradingAttemptId}`, /Attempt 1 of Essa Writer/);
+      await visit(`/courses/${gradedCourseId}/gradebook`, /Position essay \(4 pts\)/);
+      await visit(builderPath, /Quiz builder/);
       // The quiz pages as the student who took the quiz (their own attempt).
       const student = (await (
         await fetch(`${platform.authUrl}/token?grant_type=password`, {

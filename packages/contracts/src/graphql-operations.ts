@@ -157,6 +157,40 @@ export const OPERATIONS = {
         }
       }
     }`,
+  Gradebook: /* GraphQL */ `
+    query Gradebook($id: ID!) {
+      course(id: $id) {
+        id
+        title
+        gradebook {
+          courseId
+          quizzes { id title pointsPossible dueAt extraCredit }
+          students {
+            userId
+            percent
+            letter
+            items { quizId score raw late missing dropped pendingManual }
+          }
+        }
+      }
+    }`,
+  MyGrades: /* GraphQL */ `
+    query MyGrades($id: ID!) {
+      course(id: $id) {
+        id
+        title
+        myGrades {
+          courseId
+          quizzes { id title pointsPossible dueAt extraCredit }
+          students {
+            userId
+            percent
+            letter
+            items { quizId score raw late missing dropped pendingManual }
+          }
+        }
+      }
+    }`,
   Users: /* GraphQL */ `
     query Users($search: String) {
       users(search: $search, first: 100) {

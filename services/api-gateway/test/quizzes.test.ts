@@ -503,3 +503,86 @@ test('bad input and other people’s attempts are clear GraphQL errors', async (
     clock.offsetMs = 0;
   }
 });
+
+test('staff see the whole gradebook; a student only their own grades, never the gradebook; another tenant nothing', async () => {
+  const s = await quizCourse({ releasePolicy: 'after_submit' }, 2);
+  const started = await p.graphql(s.student.token, OPERATIONS.StartAttempt, {
+    courseId: s.courseId,
+    itemId: s.itemId,
+  });
+  const attemptId = started.body.data.startAttempt.id as string;
+  const attempt = await rest(s.student, 'GET', `/api/assessment-service/attempts/${attemptId}`);
+  const essay = attempt.questions.find((q: Json) => q.type === 'essay');
+  await p.graphql(s.student.token, OPERATIONS.SaveAnswer, {
+    attemptId,
+    position: essay.position,
+    answer: { text: 'Mass attracts mass.' },
+  });
+  noErrors(await p.graphql(s.student.token, OPERATIONS.SubmitAttempt, { attemptId }));
+  await rest(
+    s.teacher,
+    'POST',
+    `/api/assessment-service/attempts/${attemptId}/questions/${essay.position}/grade`,
+    {
+      score: 2,
+      feedback: 'Clear.',
+    },
+  );
+  const idle = await p.user(s.tenant);
+  await p.graphql(idle.token, OPERATIONS.Enroll, { courseId: s.courseId });
+
+  const staff = await p.graphql(s.teacher.token, OPERATIONS.Gradebook, { id: s.courseId });
+  noErrors(staff);
+  const book = staff.body.data.course.gradebook;
+  assert.equal(book.courseId, s.courseId);
+  assert.deepEqual(
+    book.quizzes.map((q: Json) => [q.id, q.title, q.pointsPossible]),
+    s.items.map((item, i) => [item.quizId, `Quiz ${i + 1}`, 5]),
+  );
+  // Only students with a graded or submitted attempt have a row; the idle one has none yet.
+  assert.equal(book.students.length, 1);
+  const [row] = book.students;
+  assert.equal(row.userId, s.student.id);
+  assert.deepEqual(
+    row.items.map((i: Json) => [i.quizId, i.score, i.pendingManual]),
+    [
+      [s.items[0]!.quizId, 2, false],
+      [s.items[1]!.quizId, null, false],
+    ],
+  );
+  assert.deepEqual([row.percent, row.letter], [40, 'F']);
+
+  // The student: their own row only, the same numbers; the gradebook is refused, the course is not.
+  const mine = await p.graphql(s.student.token, OPERATIONS.MyGrades, { id: s.courseId });
+  noErrors(mine);
+  assert.deepEqual(mine.body.data.course.myGrades, { ...book, students: [row] });
+  const peeked = await p.graphql(s.student.token, OPERATIONS.Gradebook, { id: s.courseId });
+  assert.equal(peeked.body.data.course.title, 'Quizzes 101');
+  assert.equal(peeked.body.data.course.gradebook, null);
+  assert.deepEqual(
+    peeked.body.errors.map((e: Json) => [e.path.join('.'), e.extensions.code]),
+    [['course.gradebook', 'FORBIDDEN']],
+  );
+  const empty = await p.graphql(idle.token, OPERATIONS.MyGrades, { id: s.courseId });
+  noErrors(empty);
+  assert.deepEqual(
+    empty.body.data.course.myGrades.students.map((r: Json) => [r.userId, r.percent]),
+    [[idle.id, null]],
+  );
+
+  // Another tenant's instructor does not see the course, let alone its grades.
+  const stranger = await p.user(await p.tenant(), ['instructor']);
+  for (const operation of [OPERATIONS.Gradebook, OPERATIONS.MyGrades]) {
+    const answer = await p.graphql(stranger.token, operation, { id: s.courseId });
+    assert.equal(answer.body.data.course, null);
+  }
+
+  // Aliases of one course's gradebook are one assessment-service call.
+  const twice = await p.graphql(
+    s.teacher.token,
+    `query ($id: ID!) { a: course(id: $id) { gradebook { courseId } } b: course(id: $id) { gradebook { courseId } } }`,
+    { id: s.courseId },
+  );
+  noErrors(twice);
+  assert.equal(twice.upstreamCalls, 2, 'one course lookup, one gradebook');
+});

@@ -11,10 +11,12 @@ import type {
   UpstreamCreatedCourse,
   UpstreamCreatedModule,
   UpstreamEnrollment,
+  UpstreamGradebook,
   UpstreamInvitation,
   UpstreamItem,
   UpstreamLiveQuiz,
   UpstreamModule,
+  UpstreamMyGrades,
   UpstreamMyQuiz,
   UpstreamProgressPage,
   UpstreamSavedAnswer,
@@ -220,6 +222,8 @@ export const resolvers: IResolvers = {
       );
     }) satisfies Resolver,
   },
+  // assessment-service's item result as it is; `quizId` is its `itemId`.
+  QuizGrade: { quizId: ((parent) => (parent as { itemId: string }).itemId) satisfies Resolver },
   CourseActivity: { course: reportCourse },
   CourseReport: { course: reportCourse },
   StudentCourseActivity: { course: reportCourse },
@@ -365,6 +369,24 @@ export const resolvers: IResolvers = {
 type Query<P> = { obj: P; params: Args };
 
 /**
+ * One upstream call per distinct course of a batch (aliases of one course are one call); a
+ * course whose call fails gets that error alone.
+ */
+async function perCourse(
+  queries: Query<{ id: string }>[],
+  fetchOne: (courseId: string) => Promise<unknown>,
+): Promise<unknown[]> {
+  const calls = new Map<string, Promise<unknown>>();
+  for (const q of queries)
+    if (!calls.has(q.obj.id))
+      calls.set(
+        q.obj.id,
+        fetchOne(q.obj.id).catch((error: Error) => error),
+      );
+  return Promise.all(queries.map((q) => calls.get(q.obj.id)));
+}
+
+/**
  * Per-request batching: every Course.progress in one query becomes one call to course-service's
  * GET /progress, whatever the number of courses; modules and rosters are deduplicated per course.
  */
@@ -399,19 +421,34 @@ export const loaders: MercuriusLoaders = {
     },
     modules: async (queries: Query<{ id: string }>[], ctx: GatewayContext) => {
       requireClaims(ctx);
-      return Promise.all(
-        queries.map(async (q) =>
-          (await ctx.services.course.get<UpstreamModule[]>(`/courses/${id(q.obj.id)}/modules`)).map(toModule),
-        ),
+      return perCourse(queries, async (courseId) =>
+        (await ctx.services.course.get<UpstreamModule[]>(`/courses/${id(courseId)}/modules`)).map(toModule),
       );
     },
     roster: async (queries: Query<{ id: string }>[], ctx: GatewayContext) => {
       requireClaims(ctx);
-      return Promise.all(
-        queries.map((q) =>
-          ctx.services.course.get<UpstreamEnrollment[]>(`/courses/${id(q.obj.id)}/enrollments`),
-        ),
+      return perCourse(queries, (courseId) =>
+        ctx.services.course.get<UpstreamEnrollment[]>(`/courses/${id(courseId)}/enrollments`),
       );
+    },
+    // Staff only, as assessment-service decides: a student is FORBIDDEN here and the course's
+    // other fields still resolve (each course's answer, or its error, is its own).
+    gradebook: async (queries: Query<{ id: string }>[], ctx: GatewayContext) => {
+      requireClaims(ctx);
+      return perCourse(queries, (courseId) =>
+        ctx.services.assessment.get<UpstreamGradebook>(`/courses/${id(courseId)}/gradebook`),
+      );
+    },
+    // The viewer's own row, as a gradebook of one, so a page shows both alike.
+    myGrades: async (queries: Query<{ id: string }>[], ctx: GatewayContext) => {
+      requireClaims(ctx);
+      return perCourse(queries, async (courseId) => {
+        const mine = await ctx.services.assessment.get<UpstreamMyGrades>(
+          `/courses/${id(courseId)}/gradebook/me`,
+        );
+        const { quizzes, userId, percent, letter, items } = mine;
+        return { courseId, quizzes, students: [{ userId, percent, letter, items }] };
+      });
     },
   },
 } as MercuriusLoaders;

@@ -57,3 +57,7 @@ export type UpstreamSavedAnswer = JsonAnswer<
 >;
 /** assessment-service `POST /attempts/{attemptId}/submit`. */
 export type UpstreamSubmittedAttempt = JsonAnswer<AssessmentService, '/attempts/{attemptId}/submit', 'post'>;
+/** assessment-service `GET /courses/{courseId}/gradebook`: every student's grades (staff). */
+export type UpstreamGradebook = JsonAnswer<AssessmentService, '/courses/{courseId}/gradebook', 'get'>;
+/** assessment-service `GET /courses/{courseId}/gradebook/me`: the caller's own grades. */
+export type UpstreamMyGrades = JsonAnswer<AssessmentService, '/courses/{courseId}/gradebook/me', 'get'>;

@@ -102,6 +102,11 @@ export default async function CoursePage({
           valueText={t('common.percentComplete', { percent: Math.round(course.progress.percent) })}
         />
       ) : null}
+      {!staff && course.myEnrollment?.status === 'active' ? (
+        <p>
+          <Link href={`/courses/${course.id}/gradebook`}>{t('course.myGrades')}</Link>
+        </p>
+      ) : null}
       {!course.myEnrollment && course.selfEnrollment && course.state === 'published' ? (
         <form action={enroll}>
           <input type="hidden" name="courseId" value={course.id} />
@@ -112,6 +117,13 @@ export default async function CoursePage({
         <Card title={t('course.teach')}>
           <p>
             <Link href={`/courses/${course.id}/analytics`}>{t('course.analytics')}</Link>
+          </p>
+          <p>
+            <Link href={`/courses/${course.id}/grading`}>{t('course.grading')}</Link> ·{' '}
+            <Link href={`/courses/${course.id}/gradebook`}>{t('course.gradebook')}</Link>
+          </p>
+          <p>
+            <Link href={`/courses/${course.id}/quizzes/new`}>{t('quizBuilder.link')}</Link>
           </p>
           <div className="row">
             <form action={setCourseState}>
