@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { autoSubmitOverdue } from '../src/domain/attempts.ts';
+import { withTenant } from '@eduspry/common';
+import { candidatesFor, listSections } from '../src/db/quizzes.ts';
+import { autoSubmitOverdue, materialise } from '../src/domain/attempts.ts';
 import { problems } from '../src/problems.ts';
 import { bankWith, QUESTIONS, rightAnswer } from './fixtures.ts';
 import { courseWith, expectOk, type Harness, harness, type Json, placeQuiz } from './helpers.ts';
@@ -371,4 +373,54 @@ test("a quiz's summary before starting: the caller's own dates and attempts, not
   assert.deepEqual(none.items, [], 'not a member of the course: not listed');
   const bad = await h.call(student!, 'GET', '/me/quizzes?ids=not-a-uuid');
   assert.equal(bad.status, 400);
+});
+
+test('a random draw never takes a fixed question, and a quiz whose draws could run short is refused', async () => {
+  const course = await courseWith(h, 1);
+  const statements = ['One', 'Two', 'Three', 'Four', 'Five'].map((title) => ({
+    title,
+    spec: { type: 'true_false', prompt: `${title} is a number`, correct: true },
+  }));
+  const bank = await bankWith(h, course.teacher, course.courseId, statements);
+  const [q1, q2] = bank.questionIds;
+  const create = (sections: Json[]) =>
+    h.call(course.teacher, 'POST', `/courses/${course.courseId}/quizzes`, { title: 'Draws', sections });
+  // Five in the bank, two of them fixed: a draw of four could only succeed by luck.
+  const short = await create([
+    { kind: 'fixed', questionIds: [q1, q2] },
+    { kind: 'random', bankId: bank.bankId, count: 4 },
+  ]);
+  assert.ok(problems.is(short.body, 'not-enough-questions'), short.text);
+  // Two draws of two from the three left: the second may find only one.
+  const twice = await create([
+    { kind: 'random', bankId: bank.bankId, count: 2 },
+    { kind: 'random', bankId: bank.bankId, count: 2 },
+    { kind: 'fixed', questionIds: [q1, q2] },
+  ]);
+  assert.ok(problems.is(twice.body, 'not-enough-questions'), twice.text);
+
+  // A draw before the fixed section it shares a bank with: every attempt has all five, once each.
+  const quiz = expectOk(
+    await create([
+      { kind: 'random', bankId: bank.bankId, count: 3 },
+      { kind: 'fixed', questionIds: [q1, q2] },
+    ]),
+    201,
+  );
+  await placeQuiz(h, course, quiz.id);
+  const [sections, candidates] = await withTenant(h.ctx.sql, course.teacher.claims, async (tx) => {
+    const sections = await listSections(tx, quiz.id);
+    return [sections, await candidatesFor(tx, [q1!, q2!], [bank.bankId])] as const;
+  });
+  for (let seed = 0; seed < 50; seed++) {
+    const ids = materialise({ shuffleQuestions: false }, sections, candidates, `seed-${seed}`).map(
+      (q) => q.questionId,
+    );
+    assert.deepEqual([...new Set(ids)].sort(), [...bank.questionIds].sort(), `seed ${seed}`);
+  }
+  const started = expectOk(
+    await h.call(course.students[0]!, 'POST', `/quizzes/${quiz.id}/attempts`, {}),
+    201,
+  );
+  assert.equal(started.questions.length, 5);
 });

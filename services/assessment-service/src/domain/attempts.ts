@@ -51,13 +51,15 @@ export function materialise(
 ): NewAttemptQuestion[] {
   const byId = new Map(candidates.map((c) => [c.id, c]));
   const picked: { candidate: Candidate; points: number }[] = [];
-  const used = new Set<string>();
+  // A fixed question is in every attempt, wherever its section is: never drawn in its place.
+  const used = new Set<string>(sections.flatMap((s) => (s.kind === 'fixed' ? s.questionIds : [])));
+  const placed = new Set<string>();
   for (const section of sections) {
     if (section.kind === 'fixed') {
       for (const id of section.questionIds) {
         const candidate = byId.get(id);
-        if (!candidate || used.has(id)) continue;
-        used.add(id);
+        if (!candidate || placed.has(id)) continue;
+        placed.add(id);
         picked.push({
           candidate,
           points: candidate.type === 'text_only' ? 0 : (section.pointsEach ?? candidate.points),

@@ -61,6 +61,9 @@ async function sectionPoints(tx: Tx, courseId: string, sections: SectionInput[])
   }
   let points = 0;
   const seen = new Set<string>();
+  // As attempts draw (materialise): never a fixed question, never one an earlier draw may take.
+  const fixed = new Set(fixedIds);
+  const earlierDraws: { pool: Set<string>; count: number }[] = [];
   for (const section of sections) {
     if (section.kind === 'fixed') {
       for (const id of section.questionIds) {
@@ -71,17 +74,28 @@ async function sectionPoints(tx: Tx, courseId: string, sections: SectionInput[])
         if (question.type !== 'text_only') points += section.pointsEach ?? question.points;
       }
     } else {
-      const pool = candidates.filter(
-        (c) =>
-          c.bankId === section.bankId &&
-          (!section.tag || c.tags.includes(section.tag.toLowerCase())) &&
-          c.type !== 'text_only',
+      const pool = new Set(
+        candidates
+          .filter(
+            (c) =>
+              c.bankId === section.bankId &&
+              (!section.tag || c.tags.includes(section.tag.toLowerCase())) &&
+              c.type !== 'text_only' &&
+              !fixed.has(c.id),
+          )
+          .map((c) => c.id),
       );
-      if (pool.length < section.count)
+      // What earlier draws can take from this pool at most: every attempt must find enough.
+      const taken = earlierDraws.reduce(
+        (sum, draw) => sum + Math.min(draw.count, [...draw.pool].filter((id) => pool.has(id)).length),
+        0,
+      );
+      if (pool.size - taken < section.count)
         throw problems.create(
           'not-enough-questions',
-          `The bank has ${pool.length} matching questions; the section draws ${section.count}`,
+          `The bank has ${pool.size - taken} matching questions not placed by other sections; the section draws ${section.count}`,
         );
+      earlierDraws.push({ pool, count: section.count });
       points += section.count * (section.pointsEach ?? 1);
     }
   }
