@@ -96,3 +96,29 @@ export async function rest<T = any>(
     ? { ok: true, status: response.status, data: body as T, problem: null }
     : { ok: false, status: response.status, data: null, problem: (body as RestAnswer<T>['problem']) ?? null };
 }
+
+/**
+ * A service's CSV through the pass-through, as the signed-in user, answered as a download named
+ * `filename`: the service decides who may have it, and its problem is passed on as it is.
+ */
+export async function csvDownload(service: string, path: string, filename: string): Promise<Response> {
+  const token = await accessToken();
+  if (!token) return new Response(null, { status: 401 });
+  const answer = await fetch(`${GATEWAY_URL}/api/${service}${path}`, {
+    headers: { accept: 'text/csv', authorization: `Bearer ${token}`, ...(await forwardedFor()) },
+    cache: 'no-store',
+    signal: AbortSignal.timeout(20_000),
+  }).catch(() => null);
+  if (!answer) return new Response(null, { status: 503 });
+  if (!answer.ok)
+    return new Response(answer.body, {
+      status: answer.status,
+      headers: { 'content-type': answer.headers.get('content-type') ?? 'application/problem+json' },
+    });
+  return new Response(answer.body, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '')}"`,
+    },
+  });
+}

@@ -1,34 +1,16 @@
 import { ANALYTICS_SERVICE, reportRange } from '@/lib/analytics';
-import { forwardedFor, GATEWAY_URL } from '@/lib/gateway';
-import { accessToken } from '@/lib/session';
+import { csvDownload } from '@/lib/gateway';
 
 /** The course report's student table as CSV (analytics-service's `Accept: text/csv`), as the signed-in user. */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const token = await accessToken();
-  if (!token) return new Response(null, { status: 401 });
   const range = reportRange(Object.fromEntries(new URL(request.url).searchParams));
   const query = new URLSearchParams(
     Object.entries(range).filter((e): e is [string, string] => Boolean(e[1])),
   );
-  const answer = await fetch(
-    `${GATEWAY_URL}/api/${ANALYTICS_SERVICE}/reports/courses/${encodeURIComponent(id)}?${query}`,
-    {
-      headers: { accept: 'text/csv', authorization: `Bearer ${token}`, ...(await forwardedFor()) },
-      cache: 'no-store',
-      signal: AbortSignal.timeout(20_000),
-    },
-  ).catch(() => null);
-  if (!answer) return new Response(null, { status: 503 });
-  if (!answer.ok)
-    return new Response(answer.body, {
-      status: answer.status,
-      headers: { 'content-type': answer.headers.get('content-type') ?? 'application/problem+json' },
-    });
-  return new Response(answer.body, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="course-${id.replace(/[^0-9a-f-]/gi, '')}.csv"`,
-    },
-  });
+  return csvDownload(
+    ANALYTICS_SERVICE,
+    `/reports/courses/${encodeURIComponent(id)}?${query}`,
+    `course-${id}.csv`,
+  );
 }

@@ -99,43 +99,32 @@ export default async function QuizBuilderPage({
       />
     </>
   );
+  /** The choices, one per line, and which are correct by number (one or several). */
+  const choiceFields = (type: string, correctLabel: string, correctHint?: string) => (
+    <>
+      <TextField
+        label={t('quizBuilder.choices')}
+        name="choices"
+        id={`${type}-choices`}
+        multiline
+        required
+        hint={t('quizBuilder.choicesHint')}
+      />
+      <TextField
+        label={correctLabel}
+        name="correct"
+        id={`${type}-correct`}
+        required
+        {...(correctHint ? { hint: correctHint } : {})}
+      />
+    </>
+  );
   const fields: Record<(typeof TYPES)[number], ReactNode> = {
-    multiple_choice: (
-      <>
-        <TextField
-          label={t('quizBuilder.choices')}
-          name="choices"
-          id="multiple_choice-choices"
-          multiline
-          required
-          hint={t('quizBuilder.choicesHint')}
-        />
-        <TextField
-          label={t('quizBuilder.correctChoice')}
-          name="correct"
-          id="multiple_choice-correct"
-          required
-        />
-      </>
-    ),
-    multiple_answers: (
-      <>
-        <TextField
-          label={t('quizBuilder.choices')}
-          name="choices"
-          id="multiple_answers-choices"
-          multiline
-          required
-          hint={t('quizBuilder.choicesHint')}
-        />
-        <TextField
-          label={t('quizBuilder.correctChoices')}
-          name="correct"
-          id="multiple_answers-correct"
-          required
-          hint={t('quizBuilder.correctChoicesHint')}
-        />
-      </>
+    multiple_choice: choiceFields('multiple_choice', t('quizBuilder.correctChoice')),
+    multiple_answers: choiceFields(
+      'multiple_answers',
+      t('quizBuilder.correctChoices'),
+      t('quizBuilder.correctChoicesHint'),
     ),
     true_false: (
       <div className="ui-field">
