@@ -30,25 +30,49 @@ export interface PlatformProcesses {
   stop(): Promise<void>;
 }
 
-/** A port the kernel chose, held (bound) until `release()`, so nothing else can be given it. */
+/** A port held (bound) until `release()`, so nothing else can be given it. */
 interface PortReservation {
   port: number;
   release(): Promise<void>;
 }
 
-function reservePort(): Promise<PortReservation> {
+/**
+ * Platform ports come from below the kernel's ephemeral range (32768-60999 on Linux), from a
+ * block of 100 of this test process's own. A port is released a moment before its process binds
+ * it; taken from the ephemeral range, the kernel could hand it meanwhile to anything else asking
+ * for port 0 (two test files starting platforms at once lost that race: "port already in use").
+ */
+const BLOCK = 100;
+const blockStart = 10_000 + (process.pid % 220) * BLOCK;
+let nextInBlock = 0;
+
+function listenOn(port: number): Promise<PortReservation | undefined> {
   return new Promise((resolve, reject) => {
     // A process started earlier is told this port's URL and may connect before its owner runs
     // (a gRPC channel, a health probe): such a connection is refused at once. Kept open, it
     // would hold `close()` forever, and the platform's start with it.
     const server = createServer((socket) => socket.destroy());
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' && port !== 0 ? resolve(undefined) : reject(error),
+    );
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as { port: number }).port;
       let released: Promise<void> | undefined;
-      resolve({ port, release: () => (released ??= new Promise((done) => server.close(() => done()))) });
+      resolve({
+        port: bound,
+        release: () => (released ??= new Promise((done) => server.close(() => done()))),
+      });
     });
   });
+}
+
+async function reservePort(): Promise<PortReservation> {
+  for (let tries = 0; tries < BLOCK; tries++) {
+    const reserved = await listenOn(blockStart + (nextInBlock++ % BLOCK));
+    if (reserved) return reserved;
+  }
+  // The whole block taken (by what?): the kernel's choice, as before.
+  return (await listenOn(0))!;
 }
 
 export async function freePort(): Promise<number> {
