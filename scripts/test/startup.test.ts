@@ -105,17 +105,28 @@ test('npm start builds the apps and runs the platform in under 60 s, stops clean
   const adminPortalDist = join(ROOT, 'apps/admin-portal', distDir);
   await rm(adminPortalDist, { recursive: true, force: true });
   await chmod(dataDir, 0o755); // PostgreSQL runs as its own user when the tests run as root
+  // Each port released before the next is asked for: the kernel may hand the same one out twice
+  // (CI saw PostgreSQL and notification-service both given one), so every port here is distinct.
+  const taken = new Set<number>();
+  const distinctPort = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort();
+      if (taken.has(port)) continue;
+      taken.add(port);
+      return port;
+    }
+  };
   const env: NodeJS.ProcessEnv = {
     EDUSPRY_DATA_DIR: dataDir,
-    EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    EMBEDDED_POSTGRES_PORT: String(await distinctPort()),
     DATABASE_URL: '',
     NODE_ENV: 'development',
     NEXT_DIST_DIR: distDir,
   };
   for (const entry of PLATFORM) {
-    env[`${envPrefix(entry.name)}_PORT`] = String(await freePort());
+    env[`${envPrefix(entry.name)}_PORT`] = String(await distinctPort());
     // A running `npm start` on this machine holds the default gRPC ports too.
-    if (entry.grpcPort) env[`${envPrefix(entry.name)}_GRPC_PORT`] = String(await freePort());
+    if (entry.grpcPort) env[`${envPrefix(entry.name)}_GRPC_PORT`] = String(await distinctPort());
   }
   try {
     const first = run(['scripts/start.ts'], env);
