@@ -23,6 +23,8 @@ export function dockerfileFor(workload: Workload): string {
     PORT: String(workload.port ?? ''),
     HEALTH: workload.healthPath,
     MAIN: workload.main,
+    // The exec-form command: node, the workload's Node options, its main file.
+    COMMAND: `[${['node', ...workload.nodeOptions, workload.main].map((arg) => JSON.stringify(arg)).join(', ')}]`,
   };
   return text.replaceAll(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = values[key];

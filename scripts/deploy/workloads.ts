@@ -25,6 +25,8 @@ export interface Workload {
   database: boolean;
   /** The file the image runs with node, relative to the repository root. */
   main: string;
+  /** Node options before it (PLATFORM's nodeOptions). */
+  nodeOptions: readonly string[];
 }
 
 /** Workspace folders under services/ and apps/, in name order. */
@@ -52,6 +54,7 @@ export const EDGE_RUNTIME: Workload = {
   healthPath: '/health',
   // The functions router: every function at /functions/v1/<name>, as under `npm start`.
   main: 'supabase/local/functions-router.ts',
+  nodeOptions: [],
 };
 
 export const MIGRATIONS: Workload = {
@@ -63,6 +66,7 @@ export const MIGRATIONS: Workload = {
   readyPath: '',
   healthPath: '',
   main: 'scripts/deploy/migrate.ts',
+  nodeOptions: [],
 };
 
 /**
@@ -91,6 +95,7 @@ export function workloads(root = ROOT): Workload[] {
         // The apps answer one readiness route; the kit's services have /health as well.
         healthPath: app ? (entry.readyPath ?? '/ready') : '/health',
         main: `${dir}/${entry.main}`,
+        nodeOptions: entry.nodeOptions ?? [],
       },
     ];
   });

@@ -12,7 +12,7 @@ import { envPrefix } from '@eduspry/common';
 import { ROOT } from './database.ts';
 import { buildIfStale } from './next-apps.ts';
 import { PLATFORM, type PlatformProcess } from './platform.ts';
-import { type Child, startChild, stopChildren, waitUntilReady } from './processes.ts';
+import { type Child, launchArgs, startChild, stopChildren, waitUntilReady } from './processes.ts';
 
 export interface PlatformProcesses {
   authUrl: string;
@@ -177,7 +177,7 @@ export async function startPlatformProcesses(
         ...(entry.app ? { EDUSPRY_RUN_MODE: 'start' } : {}),
       };
       await release([entry.name]);
-      const child = startChild(entry.name, join(ROOT, entry.dir), entry.main, env, 16);
+      const child = startChild(entry.name, join(ROOT, entry.dir), launchArgs(entry, 'start'), env, 16);
       children.push(child);
       await waitUntilReady(`${urls[entry.name]}${entry.readyPath ?? '/ready'}`, child, 60_000);
     }

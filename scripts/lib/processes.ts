@@ -2,12 +2,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /**
- * What `node` runs for a process-list entry: its main file; in development (`npm run dev`)
- * services under `--watch`, restarted when a file they import changes (apps reload themselves
- * under `next dev`).
+ * What `node` runs for a process-list entry: its Node options and main file; in development
+ * (`npm run dev`) services under `--watch`, restarted when a file they import changes (apps
+ * reload themselves under `next dev`).
  */
-export function launchArgs(entry: { main: string; app?: string }, mode: 'start' | 'dev'): string[] {
-  return mode === 'dev' && !entry.app ? ['--watch', entry.main] : [entry.main];
+export function launchArgs(
+  entry: { main: string; app?: string; nodeOptions?: readonly string[] },
+  mode: 'start' | 'dev',
+): string[] {
+  const options = entry.nodeOptions ?? [];
+  return mode === 'dev' && !entry.app ? [...options, '--watch', entry.main] : [...options, entry.main];
 }
 
 export interface Child {

@@ -27,4 +27,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'{{HEALTH}}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Node is PID 1 (exec form), so SIGTERM reaches the service's graceful shutdown directly.
 STOPSIGNAL SIGTERM
-CMD ["node", "{{MAIN}}"]
+CMD {{COMMAND}}
