@@ -1,16 +1,21 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { tooManyRequests } from './problem.ts';
 
 export type { Redis };
+
+// ioredis (a CommonJS package, ~6 MB resident once loaded) is required only by a service that
+// has a REDIS_URL, not by every service that imports the kit.
+const require = createRequire(import.meta.url);
 
 /**
  * The shared Redis behind rate limits when REDIS_URL is set (else limits stay in memory).
  * It fails fast rather than queueing: a slow or absent Redis must not hold requests up.
  */
 export function createRateLimitRedis(url: string | undefined): Redis | undefined {
-  return url
-    ? new Redis(url, { connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
-    : undefined;
+  if (!url) return undefined;
+  const { Redis: Client } = require('ioredis') as typeof import('ioredis');
+  return new Client(url, { connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false });
 }
 
 /**
