@@ -1,5 +1,6 @@
 // Course files delivered, end to end, each compared in the same run with bare node:http
 // streaming the same bytes from disk:
+// content-service runs as it ships (its main file and Node options, bench/lib/platform-service.ts).
 //   1. a 50 MB file through content-service (token verified, CheckAccess over gRPC, cached;
 //      RLS lookup; local storage stream) — throughput in MB/s;
 //   2. a 100 KB file by signed URL (HMAC check, lookup, stream) — GETs/s;
@@ -14,6 +15,7 @@ import { createDb } from '@eduspry/common';
 import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { DURATION, ratio, report, serveInChild } from './lib/measure.ts';
+import { serveJwks, startPlatformService } from './lib/platform-service.ts';
 
 const ISSUER = 'https://auth.bench.eduspry';
 const TENANT = '00000000-0000-4000-8000-0000000c0de1';
@@ -59,20 +61,19 @@ const course = await serveInChild(new URL('./lib/content-servers.ts', import.met
   BENCH_JWKS: JSON.stringify(jwks),
   BENCH_ISSUER: ISSUER,
 });
-const service = await serveInChild(
-  new URL('./lib/content-servers.ts', import.meta.url).pathname,
-  ['service'],
-  {
-    ...process.env,
-    BENCH_JWKS: JSON.stringify(jwks),
-    BENCH_ISSUER: ISSUER,
-    BENCH_COURSE_GRPC: `127.0.0.1:${course.port}`,
-    BENCH_SIGNING_SECRET: randomBytes(32).toString('hex'),
-    BENCH_STORAGE_ROOT: storageRoot,
-    BENCH_UPLOAD_DIR: uploadDir,
-  },
-);
-const base = `http://127.0.0.1:${service.port}`;
+const keysServer = await serveJwks(jwks);
+const service = await startPlatformService('content-service', {
+  ...process.env,
+  DATABASE_URL: process.env.CONTENT_SERVICE_DATABASE_URL,
+  AUTH_JWKS_URL: keysServer.jwksUrl,
+  AUTH_ISSUER: ISSUER,
+  COURSE_SERVICE_GRPC: `127.0.0.1:${course.port}`,
+  CONTENT_SIGNING_SECRET: randomBytes(32).toString('hex'),
+  STORAGE_PROVIDER: 'local',
+  STORAGE_LOCAL_ROOT: storageRoot,
+  CONTENT_UPLOAD_DIR: uploadDir,
+});
+const base = service.url;
 
 async function upload(bytes: number, name: string) {
   const data = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(bytes - 9)]);
@@ -226,6 +227,7 @@ try {
 } finally {
   await bare?.stop();
   await service.stop();
+  await keysServer.close();
   await course.stop();
   await rm(storageRoot, { recursive: true, force: true });
   await rm(uploadDir, { recursive: true, force: true });

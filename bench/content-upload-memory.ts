@@ -1,8 +1,9 @@
 // A 1 GiB file (BENCH_UPLOAD_BYTES overrides) uploaded to content-service with the real
 // tus-js-client: interrupted at 40 %, resumed from where the server says it stopped, then
-// checked by SHA-256. Reports the service's peak resident memory (sampled every 50 ms in its
-// process) against the 150 MB goal, and the time it took.
-import { fork } from 'node:child_process';
+// checked by SHA-256. content-service runs as it ships (its main file, its Node options, the
+// Postgres event log); the kernel's high-water mark of its resident memory (VmHWM, start-up
+// included) is the peak reported against the 150 MB goal, with the time it took.
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -13,6 +14,7 @@ import { createDb } from '@eduspry/common';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as tus from 'tus-js-client';
 import { report, serveInChild } from './lib/measure.ts';
+import { serveJwks, startPlatformService } from './lib/platform-service.ts';
 
 const SIZE = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 ** 3);
 const ISSUER = 'https://auth.bench.eduspry';
@@ -70,29 +72,31 @@ const course = await serveInChild(new URL('./lib/content-servers.ts', import.met
   BENCH_JWKS: JSON.stringify(jwks),
   BENCH_ISSUER: ISSUER,
 });
-const child = fork(new URL('./lib/content-servers.ts', import.meta.url).pathname, ['service'], {
-  env: {
-    ...process.env,
-    BENCH_JWKS: JSON.stringify(jwks),
-    BENCH_ISSUER: ISSUER,
-    BENCH_COURSE_GRPC: `127.0.0.1:${course.port}`,
-    BENCH_SIGNING_SECRET: randomBytes(32).toString('hex'),
-    BENCH_STORAGE_ROOT: join(work, 'storage'),
-    BENCH_UPLOAD_DIR: join(work, 'uploads'),
-  },
-  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+const keysServer = await serveJwks(jwks);
+const service = await startPlatformService('content-service', {
+  ...process.env,
+  DATABASE_URL: process.env.CONTENT_SERVICE_DATABASE_URL,
+  AUTH_JWKS_URL: keysServer.jwksUrl,
+  AUTH_ISSUER: ISSUER,
+  COURSE_SERVICE_GRPC: `127.0.0.1:${course.port}`,
+  CONTENT_SIGNING_SECRET: randomBytes(32).toString('hex'),
+  STORAGE_PROVIDER: 'local',
+  STORAGE_LOCAL_ROOT: join(work, 'storage'),
+  CONTENT_UPLOAD_DIR: join(work, 'uploads'),
+  CONTENT_DEFAULT_MAX_FILE_BYTES: String(4 * 1024 ** 3),
 });
-const { port } = (await once(child, 'message'))[0] as { port: number };
-const rss = async () => {
-  child.send('rss');
-  return (await once(child, 'message'))[0] as { rss: number; peakRss: number };
-};
-const idleRss = (await rss()).rss;
+const idle = service.memory();
+// The floor in the same run: the same node binary with nothing loaded.
+const bareNodeRss = Number(
+  execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.memoryUsage().rss))'], {
+    encoding: 'utf8',
+  }),
+);
 
 function upload(abortAt?: number, uploadUrl?: string) {
   return new Promise<{ url: string; fileId?: string; aborted: boolean }>((resolve, reject) => {
     const upload: tus.Upload = new tus.Upload(createReadStream(source), {
-      endpoint: `http://127.0.0.1:${port}/uploads`,
+      endpoint: `${service.url}/uploads`,
       ...(uploadUrl ? { uploadUrl } : {}),
       uploadSize: SIZE,
       chunkSize: 16 * 1024 * 1024,
@@ -124,11 +128,10 @@ try {
   const done = await upload(undefined, first.url);
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   const file = (await (
-    await fetch(`http://127.0.0.1:${port}/files/${done.fileId}`, {
+    await fetch(`${service.url}/files/${done.fileId}`, {
       headers: { authorization: `Bearer ${token}` },
     })
   ).json()) as { sha256: string; sizeBytes: number };
-  const { peakRss } = await rss();
   const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
   report({
     benchmark: 'content-upload-memory',
@@ -136,14 +139,17 @@ try {
     interruptedThenResumed: first.aborted && !done.aborted,
     sha256Matches: file.sha256 === expected && file.sizeBytes === SIZE,
     seconds,
-    idleRssMb: mb(idleRss),
-    peakRssMb: mb(peakRss),
+    idleRssMb: mb(idle.rss),
+    idleAnonymousMb: mb(idle.anon),
+    idleFileBackedMb: mb(idle.file),
+    peakRssMb: mb(service.memory().peak),
+    bareNodeRssMb: mb(bareNodeRss),
     goalPeakRssMb: 150,
   });
   if (file.sha256 !== expected) process.exitCode = 1;
 } finally {
-  child.kill('SIGTERM');
-  await once(child, 'exit');
+  await service.stop();
+  await keysServer.close();
   await course.stop();
   await rm(work, { recursive: true, force: true });
 }
