@@ -119,6 +119,32 @@ describe('late policy', () => {
       null,
     );
   });
+  test('work waiting for a grader is not counted until graded, never as zero', () => {
+    const essay = graded(3, '2026-01-30T00:00:00Z', { pendingManual: true });
+    assert.deepEqual(itemScore(item('a'), essay, late, NOW), {
+      score: null,
+      raw: 3,
+      late: false,
+      missing: false,
+      pendingManual: true,
+    });
+    const grade = computeStudentGrade(
+      [item('a'), item('b')],
+      [{ id: 'hw', name: 'Homework', weight: 0, dropLowest: 0 }],
+      new Map([
+        ['a', essay],
+        ['b', graded(8)],
+      ]),
+      { weighted: false, latePolicy: late, letterScheme: null },
+      NOW,
+    );
+    assert.equal(grade.percent, 80, 'the pending quiz neither counts 3 of 10 nor drags the grade down');
+    assert.equal(
+      itemScore(item('a'), { ...essay, overrideScore: 6 }, late, NOW).score,
+      6,
+      'an override settles it',
+    );
+  });
   test('an override wins over everything', () => {
     assert.equal(
       itemScore(item('a'), graded(2, '2026-01-30T00:00:00Z', { overrideScore: 8 }), late, NOW).score,

@@ -126,7 +126,10 @@ export interface GradebookSettings {
 
 export interface ItemResult {
   itemId: string;
-  /** Points after late deduction (or the missing grade); null: not counted (not due yet, not graded). */
+  /**
+   * Points after late deduction (or the missing grade); null: not counted (not due yet, not
+   * graded, or waiting for manual grading).
+   */
   score: number | null;
   raw: number | null;
   late: boolean;
@@ -181,6 +184,9 @@ export function itemScore(
     return { score: null, raw: null, late: false, missing: false, pendingManual };
   }
   const raw = grade.score;
+  // Work waiting for a grader (an essay, a file response) counts once graded: until then its
+  // score so far is `raw`, and the course grade leaves it out rather than count the rest as zero.
+  if (pendingManual) return { score: null, raw, late: false, missing: false, pendingManual };
   if (!late || item.dueAt === null || grade.submittedAt <= item.dueAt)
     return { score: raw, raw, late: false, missing: false, pendingManual };
   const hoursLate = (grade.submittedAt.getTime() - item.dueAt.getTime()) / 3_600_000;
