@@ -213,6 +213,22 @@ export interface UserDeactivatedV1 {
   deactivatedAt: string;
 }
 
+/** user.authentication.user_profile_changed v1 */
+export interface UserProfileChangedV1 {
+  /** uuid of the user */
+  userId: string;
+  /** uuid of the tenant */
+  tenantId: string;
+  /** the name after the change, at most 200 characters */
+  displayName: string;
+  /** the name before the change; null when there was none */
+  previousDisplayName?: null | string;
+  /** uuid of the acting user; null when the platform did it */
+  changedBy?: null | string;
+  /** ISO-8601 UTC instant of the change */
+  changedAt: string;
+}
+
 /** user.authentication.user_reactivated v1 */
 export interface UserReactivatedV1 {
   /** uuid of the reactivated user */
@@ -276,6 +292,7 @@ export interface EventDataMap {
   'course.progress.item_completed': ItemCompletedV1;
   'user.authentication.session_ended': SessionEndedV1;
   'user.authentication.user_deactivated': UserDeactivatedV1;
+  'user.authentication.user_profile_changed': UserProfileChangedV1;
   'user.authentication.user_reactivated': UserReactivatedV1;
   'user.authentication.user_registered': UserRegisteredV1;
   'user.authentication.user_role_changed': UserRoleChangedV1;

@@ -127,6 +127,22 @@ export async function startAuthProvider(): Promise<AuthProvider> {
           });
           return lastEvent(world.tenant.id, 'user.authentication.user_role_changed');
         },
+        'a user_profile_changed event for a student renamed by a roster import': async () => {
+          const world = await adminWorld();
+          const users = [
+            'sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password',
+            `s1,active,2026-12-04,true,org1,student,${world.student.email},,New,Name,,,${world.student.email},,,,09,`,
+            `a1,active,2026-12-04,true,org1,administrator,${world.adminUser.email},,Admin,User,,,${world.adminUser.email},,,,,`,
+          ].join('\n');
+          const shown = (
+            await call('POST', `/tenants/${world.tenant.id}/roster-imports`, world.token, { users })
+          ).json();
+          await call('POST', `/tenants/${world.tenant.id}/roster-imports/${shown.id}/apply`, world.token, {
+            hash: shown.hash,
+            remove: false,
+          });
+          return lastEvent(world.tenant.id, 'user.authentication.user_profile_changed');
+        },
         'a user_deactivated event for a deactivated student': async () => {
           const world = await adminWorld();
           await call(

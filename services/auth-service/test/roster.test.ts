@@ -122,7 +122,7 @@ test('a dry run lists creates, changes, proposed removals and every bad row with
 });
 
 test('applying changes exactly what the dry run showed, and removes nothing unless asked', async () => {
-  const { tenant, token, student } = await adminOf();
+  const { tenant, token, adminUser, student } = await adminOf();
   const renamed = await createUser(h.admin, tenant.id, ['student']);
   const rows = [HEADER];
   for (let i = 0; i < 300; i++) rows.push(line(`s${i}`, 'student', `Kid${i}`, 'Roe', `kid${i}@example.test`));
@@ -163,6 +163,23 @@ test('applying changes exactly what the dry run showed, and removes nothing unle
   assert.equal(registered.length, 300, 'each created account is announced once');
   const named = new Map(registered.map((e) => [e.payload.data.email, e.payload.data.displayName]));
   assert.equal(named.get('kid7@example.test'), 'Kid7 Roe', 'announced with the roster’s name');
+  const renames = (await outboxEvents(h.admin, tenant.id)).filter(
+    (e) => e.event_type === 'user.authentication.user_profile_changed',
+  );
+  assert.deepEqual(
+    renames.map((e) => ({ ...e.payload.data, changedAt: undefined })),
+    [
+      {
+        userId: renamed.id,
+        tenantId: tenant.id,
+        displayName: 'New Name',
+        previousDisplayName: `User ${renamed.email}`,
+        changedBy: adminUser.id,
+        changedAt: undefined,
+      },
+    ],
+    'the rename is announced for the directories other services keep, the new accounts are not',
+  );
 
   const again = await apply(tenant.id, token, shown.id, shown.hash);
   assert.equal(again.statusCode, 409);

@@ -195,6 +195,38 @@ test('a registration brings the display name; an event without one (older produc
   assert.equal(await nameOf(), 'Ada Lovelace', 'a missing name erases nothing');
 });
 
+test('a rename reaches the directory; a redelivered older name or registration does not bring it back', async () => {
+  const tenantId = h.tenant.id;
+  const userId = randomUUID();
+  const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();
+  const registered = createEvent('user.authentication.user_registered', {
+    tenantId,
+    data: {
+      userId,
+      tenantId,
+      email: 'g@example.org',
+      roles: ['student'],
+      registeredAt: at(0),
+      displayName: 'Grace',
+    },
+  });
+  const renamed = (displayName: string, seconds: number) =>
+    createEvent('user.authentication.user_profile_changed', {
+      tenantId,
+      data: { userId, tenantId, displayName, previousDisplayName: 'Grace', changedAt: at(seconds) },
+    });
+  const nameOf = async () => {
+    const [row] = await h.admin`
+      select display_name from course.users where tenant_id = ${tenantId} and user_id = ${userId}`;
+    return row?.display_name;
+  };
+  await h.sql.begin((tx) => applyUserEvent(tx, outboxEvents, renamed('Nobody yet', 5)));
+  assert.equal(await nameOf(), undefined, 'a rename creates no directory entry');
+  for (const event of [registered, renamed('Grace Hopper', 10), renamed('Grace B. Hopper', 5), registered])
+    await h.sql.begin((tx) => applyUserEvent(tx, outboxEvents, event));
+  assert.equal(await nameOf(), 'Grace Hopper');
+});
+
 test('the roster names each member from the directory, null where it has no name', async () => {
   const { course, teacher } = await publishedCourse(h);
   const tenantId = h.tenant.id;

@@ -9,6 +9,7 @@ import { appendToOutbox } from '@eduspry/event-bus';
 export type UserEventType =
   | 'user.authentication.user_registered'
   | 'user.authentication.user_role_changed'
+  | 'user.authentication.user_profile_changed'
   | 'user.authentication.user_deactivated'
   | 'user.authentication.user_reactivated'
   | 'user.authentication.session_ended';

@@ -210,6 +210,20 @@ async function changeUsers(
           changedAt: at,
         },
       });
+    // The directories other services keep (course rosters) learn the new name; an invited user's
+    // user_registered carries it when they accept.
+    if (before.displayName !== after.displayName && before.status !== 'invited')
+      await ctx.events(tx, {
+        type: 'user.authentication.user_profile_changed',
+        data: {
+          userId: change.userId,
+          tenantId,
+          displayName: after.displayName,
+          previousDisplayName: before.displayName || null,
+          changedBy: claims.sub,
+          changedAt: at,
+        },
+      });
     if (before.status === 'deactivated' && after.status !== 'deactivated')
       await ctx.events(tx, {
         type: 'user.authentication.user_reactivated',

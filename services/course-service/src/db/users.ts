@@ -19,14 +19,17 @@ export async function recordRegistration(
     at: string;
   },
 ): Promise<void> {
-  // A name missing from the event (producers before displayName) keeps the one already known.
+  // A name missing from the event (producers before displayName) keeps the one already known,
+  // as does a newer rename.
   await tx`
-    insert into course.users (tenant_id, user_id, email, display_name, roles, roles_at, active, status_at)
-    values (${user.tenantId}, ${user.userId}, ${user.email}, ${user.displayName}, ${user.roles}, ${user.at}, true,
-      ${user.at})
+    insert into course.users (tenant_id, user_id, email, display_name, display_name_at, roles, roles_at, active, status_at)
+    values (${user.tenantId}, ${user.userId}, ${user.email}, ${user.displayName},
+      case when ${user.displayName}::text is null then '-infinity' else ${user.at}::timestamptz end, ${user.roles}, ${user.at}, true, ${user.at})
     on conflict (tenant_id, user_id) do update set
       email = coalesce(excluded.email, course.users.email),
-      display_name = coalesce(excluded.display_name, course.users.display_name),
+      display_name = case when excluded.display_name is not null and excluded.display_name_at >= course.users.display_name_at
+                          then excluded.display_name else course.users.display_name end,
+      display_name_at = greatest(course.users.display_name_at, excluded.display_name_at),
       roles = case when excluded.roles_at >= course.users.roles_at then excluded.roles else course.users.roles end,
       roles_at = greatest(course.users.roles_at, excluded.roles_at),
       active = case when excluded.status_at >= course.users.status_at then true else course.users.active end,
@@ -77,6 +80,19 @@ export async function recordRoles(
       roles = case when excluded.roles_at >= course.users.roles_at then excluded.roles else course.users.roles end,
       roles_at = greatest(course.users.roles_at, excluded.roles_at),
       updated_at = now()`;
+}
+
+/**
+ * A rename. Events of one user arrive in order (keyed by user id), so their registration came
+ * first; a user the directory does not know is left to their registration, which brings the name.
+ */
+export async function recordDisplayName(
+  tx: Tx,
+  user: { tenantId: string; userId: string; displayName: string; at: string },
+): Promise<void> {
+  await tx`
+    update course.users set display_name = ${user.displayName}, display_name_at = ${user.at}, updated_at = now()
+    where tenant_id = ${user.tenantId} and user_id = ${user.userId} and display_name_at <= ${user.at}`;
 }
 
 /** The given users of one tenant that the directory knows (the tenant is explicit: RLS lets a super_admin see all). */

@@ -1,6 +1,12 @@
 import type { Tx } from '@eduspry/common';
 import type { EventEnvelope, EventOf } from '@eduspry/contracts';
-import { recordDeactivation, recordReactivation, recordRegistration, recordRoles } from '../db/users.ts';
+import {
+  recordDeactivation,
+  recordDisplayName,
+  recordReactivation,
+  recordRegistration,
+  recordRoles,
+} from '../db/users.ts';
 import type { CourseEvents } from '../events.ts';
 import { enrollInOrientation } from './enrollments.ts';
 
@@ -10,6 +16,7 @@ export const USER_EVENT_TYPES = [
   'user.authentication.user_deactivated',
   'user.authentication.user_reactivated',
   'user.authentication.user_role_changed',
+  'user.authentication.user_profile_changed',
 ] as const;
 export type UserEventType = (typeof USER_EVENT_TYPES)[number];
 export type UserEvent = EventOf<UserEventType>;
@@ -57,6 +64,13 @@ export async function applyUserEvent(tx: Tx, events: CourseEvents, event: EventE
         event as EventOf<'user.authentication.user_role_changed'>
       ).data;
       await recordRoles(tx, { tenantId, userId, roles, at: changedAt });
+      return;
+    }
+    case 'user.authentication.user_profile_changed': {
+      const { tenantId, userId, displayName, changedAt } = (
+        event as EventOf<'user.authentication.user_profile_changed'>
+      ).data;
+      await recordDisplayName(tx, { tenantId, userId, displayName, at: changedAt });
       return;
     }
   }
