@@ -2,6 +2,19 @@
  * Every GraphQL operation the apps send to the api-gateway. In production the gateway runs
  * these and nothing else (its allow-list), so a new screen adds its operation here.
  */
+/** What the staff gradebook and a student's own grades both show: one table, the same columns. */
+const GRADEBOOK_FIELDS = /* GraphQL */ `
+  fragment GradebookFields on Gradebook {
+    courseId
+    quizzes { id title pointsPossible dueAt extraCredit }
+    students {
+      userId
+      percent
+      letter
+      items { quizId score raw late missing dropped pendingManual }
+    }
+  }`;
+
 export const OPERATIONS = {
   Viewer: /* GraphQL */ `
     query Viewer {
@@ -162,35 +175,19 @@ export const OPERATIONS = {
       course(id: $id) {
         id
         title
-        gradebook {
-          courseId
-          quizzes { id title pointsPossible dueAt extraCredit }
-          students {
-            userId
-            percent
-            letter
-            items { quizId score raw late missing dropped pendingManual }
-          }
-        }
+        gradebook { ...GradebookFields }
       }
-    }`,
+    }
+    ${GRADEBOOK_FIELDS}`,
   MyGrades: /* GraphQL */ `
     query MyGrades($id: ID!) {
       course(id: $id) {
         id
         title
-        myGrades {
-          courseId
-          quizzes { id title pointsPossible dueAt extraCredit }
-          students {
-            userId
-            percent
-            letter
-            items { quizId score raw late missing dropped pendingManual }
-          }
-        }
+        myGrades { ...GradebookFields }
       }
-    }`,
+    }
+    ${GRADEBOOK_FIELDS}`,
   Users: /* GraphQL */ `
     query Users($search: String) {
       users(search: $search, first: 100) {
