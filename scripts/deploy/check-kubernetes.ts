@@ -172,6 +172,28 @@ for (const variant of variants) {
   if (!kindsOf('migrations').has('Job')) missing.push('no migrations hook Job');
   check(`every workload folder has its Deployment, Service, ConfigMap and PDB (${variant.name})`, missing);
 
+  // The URLs the workloads hand to browsers (…_PUBLIC_URL, …_ALLOWED_ORIGINS) name hosts an
+  // Ingress serves, so a host renamed in one place is caught before browsers meet it.
+  const served = new Set(
+    objects
+      .filter((o) => o.kind === 'Ingress')
+      .flatMap((o) => ((o.spec?.rules ?? []) as { host?: string }[]).map((rule) => rule.host)),
+  );
+  const unserved = objects
+    .filter((o) => o.kind === 'ConfigMap')
+    .flatMap((o) =>
+      Object.entries((o as K8sObject & { data?: Record<string, string> }).data ?? {})
+        .filter(([key]) => /_PUBLIC_URL$|_ALLOWED_ORIGINS$/.test(key))
+        .flatMap(([key, value]) =>
+          value
+            .split(',')
+            .map((url) => new URL(url.trim()).hostname)
+            .filter((host) => !served.has(host))
+            .map((host) => `${o.metadata.name}: ${key} names ${host}, which no Ingress serves`),
+        ),
+    );
+  check(`every public URL a workload is given names a host its Ingress serves (${variant.name})`, unserved);
+
   // On a cloud (the values file names a Kafka secret), every workload with an event bus reads it,
   // or its bus could not authenticate to the managed Kafka.
   const kafkaSecret = variant.name.startsWith('values-') ? 'eduspry-kafka' : undefined;
