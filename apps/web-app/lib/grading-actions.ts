@@ -1,15 +1,16 @@
 'use server';
 import { redirect } from 'next/navigation';
+import { type FormState, refusal } from './form-state';
 import { rest } from './gateway';
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
 
 /**
  * A grader scores one question of an attempt: by its rubric (a level for every criterion the
- * form lists) or by points, with feedback. Back to the queue when saved; to the attempt with
- * the platform's word (or `?problem=unavailable`) when not.
+ * form lists) or by points, with feedback. Back to the queue when saved; when not, the form
+ * stays with the platform's word and what the grader entered.
  */
-export async function gradeQuestion(form: FormData): Promise<void> {
+export async function gradeQuestion(_state: FormState, form: FormData): Promise<FormState> {
   const courseId = encodeURIComponent(text(form, 'courseId'));
   const attemptId = encodeURIComponent(text(form, 'attemptId'));
   const position = Number(text(form, 'position'));
@@ -25,13 +26,6 @@ export async function gradeQuestion(form: FormData): Promise<void> {
     method: 'POST',
     body,
   });
-  if (!answer.ok) {
-    const detail = answer.problem?.detail ?? answer.problem?.title;
-    redirect(
-      `/courses/${courseId}/grading/${attemptId}?${new URLSearchParams(
-        detail && answer.status < 500 ? { error: detail } : { problem: 'unavailable' },
-      )}#question-${position}`,
-    );
-  }
+  if (!answer.ok) return refusal(answer, form);
   redirect(`/courses/${courseId}/grading?notice=graded`);
 }

@@ -1,6 +1,7 @@
 'use server';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
+import { type FormState, refusal } from './form-state';
 import { type RestAnswer, rest } from './gateway';
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
@@ -17,20 +18,19 @@ const numbers = (form: FormData, name: string) =>
     .map(Number);
 const builderPath = (courseId: string) => `/courses/${encodeURIComponent(courseId)}/quizzes/new`;
 
-/** Back to the builder with what the service said, shown beside the form `form`. */
-function refused(courseId: string, form: string, answer: RestAnswer<unknown>): never {
+/** What the service said, for the builder to show beside the form, filled in as it was sent. */
+function refused(courseId: string, answer: RestAnswer<unknown>, form: FormData): FormState {
   if (answer.status === 401) redirect(`/sign-in?${new URLSearchParams({ next: builderPath(courseId) })}`);
-  const problem = answer.problem?.detail || answer.problem?.title || String(answer.status || 'ERROR');
-  redirect(`${builderPath(courseId)}?${new URLSearchParams({ form, problem })}#${form}`);
+  return refusal(answer, form);
 }
 
-export async function createBank(form: FormData): Promise<void> {
+export async function createBank(_state: FormState, form: FormData): Promise<FormState> {
   const courseId = text(form, 'courseId');
   const answer = await rest('assessment-service', '/banks', {
     method: 'POST',
     body: { courseId, title: text(form, 'title') },
   });
-  if (!answer.ok) refused(courseId, 'bank', answer);
+  if (!answer.ok) return refused(courseId, answer, form);
   revalidatePath(builderPath(courseId));
   redirect(`${builderPath(courseId)}?notice=bankCreated`);
 }
@@ -79,7 +79,7 @@ function specOf(type: string, form: FormData): Record<string, unknown> {
   }
 }
 
-export async function addQuestion(form: FormData): Promise<void> {
+export async function addQuestion(_state: FormState, form: FormData): Promise<FormState> {
   const courseId = text(form, 'courseId');
   const type = text(form, 'type');
   const points = text(form, 'points');
@@ -100,7 +100,7 @@ export async function addQuestion(form: FormData): Promise<void> {
       },
     },
   );
-  if (!answer.ok) refused(courseId, type, answer);
+  if (!answer.ok) return refused(courseId, answer, form);
   revalidatePath(builderPath(courseId));
   redirect(`${builderPath(courseId)}?notice=questionAdded#questions`);
 }
@@ -110,7 +110,7 @@ export async function addQuestion(form: FormData): Promise<void> {
  * it in the module as an `assessment` item and publishes it linked to that item, as staff tools
  * do through the APIs; then opens the new item.
  */
-export async function createQuiz(form: FormData): Promise<void> {
+export async function createQuiz(_state: FormState, form: FormData): Promise<FormState> {
   const courseId = text(form, 'courseId');
   const bankId = text(form, 'bankId');
   const title = text(form, 'title');
@@ -146,18 +146,18 @@ export async function createQuiz(form: FormData): Promise<void> {
       },
     },
   );
-  if (!quiz.ok || !quiz.data) refused(courseId, 'quiz', quiz);
+  if (!quiz.ok || !quiz.data) return refused(courseId, quiz, form);
   const item = await rest<{ id: string }>(
     'course-service',
     `/courses/${encodeURIComponent(courseId)}/modules/${encodeURIComponent(text(form, 'moduleId'))}/items`,
     { method: 'POST', body: { kind: 'assessment', title, assessmentId: quiz.data.id, published: true } },
   );
-  if (!item.ok || !item.data) refused(courseId, 'quiz', item);
+  if (!item.ok || !item.data) return refused(courseId, item, form);
   const published = await rest('assessment-service', `/quizzes/${encodeURIComponent(quiz.data.id)}`, {
     method: 'PATCH',
     body: { courseItemId: item.data.id, published: true },
   });
-  if (!published.ok) refused(courseId, 'quiz', published);
+  if (!published.ok) return refused(courseId, published, form);
   revalidatePath(`/courses/${encodeURIComponent(courseId)}`);
   redirect(
     `/courses/${encodeURIComponent(courseId)}/items/${encodeURIComponent(item.data.id)}?notice=quizPublished`,

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Sql } from '@eduspry/common';
 import { adminDb, createTestTenant, type TestTenant } from '@eduspry/common/testing';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { appPages, coldFirstVisits, loadTime, routeOf } from '../../../scripts/lib/app-pages.ts';
 import { type PlatformProcesses, startPlatformProcesses } from '../../../scripts/lib/platform-processes.ts';
 import type { UserRow } from '../../../services/auth-service/src/db/users.ts';
@@ -424,7 +424,17 @@ test('a student takes a quiz: starts, answers each kind of question, reloads to 
 
 let builderPath: string;
 
-test('an instructor builds a quiz in the web app: six question types in the bank, a fixed section and a random draw, published into a module', {
+/** A field of a form by its label (a required field's label ends in " *"). */
+const fieldOf = (form: Locator, label: string) =>
+  form.getByLabel(new RegExp(`^${label.replace(/[()]/g, '\\$&')}( \\*)?$`));
+
+/** The fields of `form` hold these values (by label). */
+async function assertFields(form: Locator, values: Record<string, string>) {
+  for (const [label, value] of Object.entries(values))
+    assert.equal(await fieldOf(form, label).inputValue(), value, `the field "${label}"`);
+}
+
+test('an instructor builds a quiz in the web app: six question types in the bank, a fixed section and a random draw, published into a module; a refused form keeps what was typed', {
   skip,
 }, async () => {
   // A course and module of their own, through the APIs; the building happens in the browser.
@@ -439,10 +449,9 @@ test('an instructor builds a quiz in the web app: six question types in the bank
   });
   await api(token, 'PATCH', `course-service/courses/${course.id}`, { state: 'published' });
   await api(await tokenOf(student), 'POST', `course-service/courses/${course.id}/enrollments`, {});
-  await api(token, 'POST', `course-service/courses/${course.id}/modules`, {
-    title: 'Unit 1: Forces',
-    published: true,
-  });
+  // Two modules, so that keeping the chosen one (not the first) after a refusal shows.
+  for (const title of ['Unit 0: Measurement', 'Unit 1: Forces'])
+    await api(token, 'POST', `course-service/courses/${course.id}/modules`, { title, published: true });
 
   const page = await signIn(instructor, '16-quiz-builder');
   await page.goto(`${platform.webUrl}/courses/${course.id}`);
@@ -458,36 +467,42 @@ test('an instructor builds a quiz in the web app: six question types in the bank
   /** Fills the form of one question type and adds it; the bank's table then lists it. */
   const add = async (type: string, title: string, fields: Record<string, string>, select?: string) => {
     const form = page.getByRole('form', { name: `Add a question: ${type}` });
-    // A required field's label ends in " *".
-    const field = (label: string) =>
-      form.getByLabel(new RegExp(`^${label.replace(/[()]/g, '\\$&')}( \\*)?$`));
-    await field('Title').fill(title);
-    for (const [label, value] of Object.entries(fields)) await field(label).fill(value);
+    await fieldOf(form, 'Title').fill(title);
+    for (const [label, value] of Object.entries(fields)) await fieldOf(form, label).fill(value);
     if (select) await form.getByLabel('The statement is').selectOption({ label: select });
     await form.getByRole('button', { name: 'Add the question' }).click();
     return form;
   };
-  const choices = 'Newton\nJoule\nWatt';
-  // A choice number that is not there: the service's reason shows beside the form, nothing is added.
-  const refusedForm = await add('Multiple choice', 'Unit of force', {
+  const typed = {
     Question: 'What is the SI unit of force?',
-    Choices: choices,
+    Choices: 'Newton\nJoule\nWatt',
     'Number of the correct choice': '5',
-  });
+    Points: '2',
+    Tags: 'core',
+  };
+  // A choice number that is not there: the service's reason shows beside the form, nothing is
+  // added, and the form still holds everything typed, so only that number needs changing.
+  const refusedForm = await add('Multiple choice', 'Unit of force', typed);
   await page.getByRole('alert').filter({ hasText: 'exactly one choice must be correct' }).waitFor();
   assert.equal(
     await refusedForm.locator('xpath=..').getByRole('alert').count(),
     1,
     'the problem is shown in the card of the form that sent it',
   );
+  await assertFields(refusedForm, { Title: 'Unit of force', ...typed });
   await shot(page, '16-quiz-builder-refused');
-  await add('Multiple choice', 'Unit of force', {
-    Question: 'What is the SI unit of force?',
-    Choices: choices,
-    'Number of the correct choice': '1',
-    Tags: 'core',
-  });
+  await fieldOf(refusedForm, 'Number of the correct choice').fill('1');
+  await refusedForm.getByRole('button', { name: 'Add the question' }).click();
   await page.getByRole('cell', { name: 'Unit of force', exact: true }).waitFor();
+  assert.equal(await refusedForm.locator('xpath=..').getByRole('alert').count(), 0, 'the refusal is gone');
+  await assertFields(refusedForm, { Title: '', Points: '1' });
+  assert.deepEqual(
+    await page
+      .getByRole('row', { name: /Unit of force/ })
+      .locator('td')
+      .allTextContents(),
+    ['Unit of force', 'Multiple choice', '2', 'core'],
+  );
   const questions: [string, string, Record<string, string>, string?][] = [
     [
       'Multiple answers',
@@ -547,16 +562,33 @@ test('an instructor builds a quiz in the web app: six question types in the bank
   await shot(page, '16-quiz-builder-bank');
 
   // Three questions for everyone, two drawn from the three tagged "pool"; published in the module.
+  // Asked first to draw five of the three: refused, and the form comes back as it was filled.
   const quizForm = page.getByRole('form', { name: 'New quiz' });
-  await quizForm.getByLabel('Quiz title').fill('Forces check');
-  await quizForm.getByLabel('Time limit in minutes').fill('20');
-  await quizForm.getByLabel('Attempts allowed').fill('2');
-  for (const title of ['Unit of force', 'Vectors', 'Friction'])
-    await quizForm.getByRole('checkbox', { name: title, exact: true }).check();
-  await quizForm.getByLabel('How many to draw').fill('2');
-  await quizForm.getByLabel('Only questions with this tag').fill('pool');
+  const quizTyped = {
+    'Quiz title': 'Forces check',
+    'Time limit in minutes': '20',
+    'Attempts allowed': '2',
+    'How many to draw': '5',
+    'Only questions with this tag': 'pool',
+  };
+  for (const [label, value] of Object.entries(quizTyped)) await fieldOf(quizForm, label).fill(value);
+  const fixed = ['Unit of force', 'Vectors', 'Friction'];
+  for (const title of fixed) await quizForm.getByRole('checkbox', { name: title, exact: true }).check();
   await quizForm.getByLabel('Module').selectOption({ label: 'Unit 1: Forces' });
   await shot(page, '16-quiz-builder-quiz-form');
+  await quizForm.getByRole('button', { name: 'Create and publish the quiz' }).click();
+  await quizForm
+    .locator('xpath=..')
+    .getByRole('alert')
+    .filter({ hasText: 'Not saved: The bank has 3 matching questions' })
+    .waitFor();
+  await assertFields(quizForm, quizTyped);
+  for (const title of fixed)
+    assert.ok(await quizForm.getByRole('checkbox', { name: title, exact: true }).isChecked(), title);
+  assert.equal(await quizForm.getByRole('checkbox', { checked: true }).count(), fixed.length);
+  assert.equal(await quizForm.getByLabel('Module').locator('option:checked').textContent(), 'Unit 1: Forces');
+  await shot(page, '16-quiz-builder-quiz-refused');
+  await fieldOf(quizForm, 'How many to draw').fill('2');
   await quizForm.getByRole('button', { name: 'Create and publish the quiz' }).click();
   await page.waitForURL(/\/items\/[0-9a-f-]{36}\?notice=quizPublished$/);
   await page.getByText('Quiz published.').waitFor();
@@ -565,7 +597,7 @@ test('an instructor builds a quiz in the web app: six question types in the bank
   await shot(page, '16-quiz-builder-published');
   await page.close();
 
-  // What was built, as assessment-service holds it: 1 + 2 + 3 fixed points and 2 × 1 drawn.
+  // What was built, as assessment-service holds it: 2 + 2 + 3 fixed points and 2 × 1 drawn.
   const [listed] = (await api(
     token,
     'GET',
@@ -585,7 +617,7 @@ test('an instructor builds a quiz in the web app: six question types in the bank
   assert.equal(quiz.courseItemId, itemId);
   assert.equal(quiz.timeLimitSeconds, 1200);
   assert.equal(quiz.attemptsAllowed, 2);
-  assert.equal(quiz.pointsPossible, 8);
+  assert.equal(quiz.pointsPossible, 9);
   assert.deepEqual(
     quiz.sections.map((s) => [s.kind, s.questionIds.length, s.tag, s.drawCount]),
     [
@@ -601,6 +633,34 @@ test('an instructor builds a quiz in the web app: six question types in the bank
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   try {
+    // Before (or without) the app's JavaScript a refused form comes back the same way: the
+    // browser posts to the form's address (its anchor), the page says why and holds what was
+    // typed; fixed, it is added. (The bundles fail to load; the page's inline streaming script
+    // still runs, as a browser gets the page before its bundles.)
+    const plain = await browser.newContext();
+    await plain.addCookies(await context.cookies());
+    await plain.route(/\/_next\/static\/.*\.js(\?|$)/, (route) => route.abort());
+    const noScript = await plain.newPage();
+    await noScript.goto(`${platform.webUrl}${builderPath}`);
+    const mass = noScript.getByRole('form', { name: 'Add a question: Multiple choice' });
+    const massTyped = {
+      Title: 'Unit of mass',
+      Question: 'What is the SI unit of mass?',
+      Choices: 'Kilogram\nNewton',
+      'Number of the correct choice': '3',
+      Points: '4',
+    };
+    for (const [label, value] of Object.entries(massTyped)) await fieldOf(mass, label).fill(value);
+    await mass.getByRole('button', { name: 'Add the question' }).click();
+    await noScript.waitForURL(/\/quizzes\/new#multiple_choice$/);
+    await mass.locator('xpath=..').getByRole('alert').filter({ hasText: 'exactly one choice' }).waitFor();
+    await assertFields(mass, massTyped);
+    await fieldOf(mass, 'Number of the correct choice').fill('1');
+    await mass.getByRole('button', { name: 'Add the question' }).click();
+    await noScript.waitForURL(/\?notice=questionAdded#questions$/);
+    await noScript.getByRole('cell', { name: 'Unit of mass', exact: true }).waitFor();
+    await plain.close();
+
     const learner = await signIn(student, '16-quiz-builder-student', {}, await browser.newContext());
     await learner.goto(`${platform.webUrl}/courses/${course.id}`);
     await learner.getByRole('link', { name: 'Forces check' }).click();
@@ -1289,7 +1349,7 @@ test('an instructor uploads a PDF and a video with progress; a student reads the
 let gradedCourseId: string;
 let gradingAttemptId: string;
 
-test('the instructor grades an essay with a rubric and sees the gradebook; the student sees only their own grade and feedback', {
+test('the instructor grades an essay with a rubric and sees the gradebook (a refused grade keeps the feedback); the student sees only their own grade and feedback', {
   skip,
 }, async () => {
   // A course of its own (so this test also runs alone), in the suite's tenant.
@@ -1402,15 +1462,28 @@ test('the instructor grades an essay with a rubric and sees the gradebook; the s
     await teacher.getByRole('heading', { name: 'Attempt 1 of Essa Writer', level: 1 }).waitFor();
     await teacher.getByText('Homework builds habits').waitFor();
     const form = teacher.getByRole('form', { name: 'Grade question 1' });
-    await form
+    const thesis = form
       .getByRole('group', { name: 'Thesis' })
-      .getByRole('radio', { name: 'Clear (2 points)' })
-      .check();
+      .getByRole('radio', { name: 'Clear (2 points)' });
+    const feedback = form.getByLabel('Feedback for the student');
+    // Sent without a level for Evidence (as a browser that does not enforce `required` would):
+    // assessment-service refuses, and the form keeps the level and the feedback already given.
+    await form.evaluate((element) => Object.assign(element, { noValidate: true }));
+    await thesis.check();
+    await feedback.fill('A clear thesis; cite a study next time.');
+    await form.getByRole('button', { name: 'Save grade' }).click();
+    await form
+      .locator('xpath=..')
+      .getByRole('alert')
+      .filter({ hasText: 'Not saved: Criterion evidence has no level' })
+      .waitFor();
+    assert.equal(await feedback.inputValue(), 'A clear thesis; cite a study next time.');
+    assert.ok(await thesis.isChecked(), 'the level chosen for Thesis is still chosen');
+    await shot(teacher, '15-grading-refused');
     await form
       .getByRole('group', { name: 'Evidence' })
       .getByRole('radio', { name: 'Some (1 point)' })
       .check();
-    await form.getByLabel('Feedback for the student').fill('A clear thesis; cite a study next time.');
     await shot(teacher, '15-grading-rubric');
     await form.getByRole('button', { name: 'Save grade' }).click();
     await teacher.waitForURL(/\/grading\?notice=graded$/);

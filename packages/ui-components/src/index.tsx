@@ -117,15 +117,20 @@ export function Select({
   label,
   name,
   options,
+  id = `select-${name}`,
+  defaultValue,
 }: {
   label: string;
   name: string;
   options: { value: string; label: string }[];
+  /** Needed when a page has two selects of one name (in different forms). */
+  id?: string;
+  defaultValue?: string | undefined;
 }) {
   return (
     <div className="ui-field">
-      <label htmlFor={`select-${name}`}>{label}</label>
-      <select id={`select-${name}`} name={name}>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}

@@ -1,11 +1,11 @@
-import { Alert, Badge, Button, Card, EmptyState, TextField } from '@eduspry/ui-components';
+import { Alert, Badge, Button, Card, EmptyState } from '@eduspry/ui-components';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { gql, rest } from '@/lib/gateway';
 import { gradeQuestion } from '@/lib/grading-actions';
-import { Notices } from '../../../../notices';
+import { ActionForm, KeptInput, KeptTextField } from '../../../../action-form';
 import { personLabel, rosterNames } from '../../../../person';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -54,13 +54,10 @@ async function rubricOf(questionId: string): Promise<Rubric | null> {
 /** One submitted attempt's essays and file responses, each with the student's answer and a grading form. */
 export default async function GradeAttempt({
   params,
-  searchParams,
 }: {
   params: Promise<{ id: string; attemptId: string }>;
-  searchParams: Promise<Record<string, string | undefined>>;
 }) {
   const { id, attemptId } = await params;
-  const query = await searchParams;
   const [{ data: course }, review, { data: roster }] = await Promise.all([
     gql<{ course: { id: string; title: string } | null }>('CoursePage', { id }),
     rest<Review>('assessment-service', `/attempts/${encodeURIComponent(attemptId)}/review`),
@@ -91,8 +88,6 @@ export default async function GradeAttempt({
           ? t('grading.attemptHeading', { number: attempt.number, name: personLabel(attempt.userId, names) })
           : t('grading.attemptTitle')}
       </h1>
-      <Notices params={{ error: query.error }} />
-      {query.problem ? <Alert kind="error">{t('grading.unavailable')}</Alert> : null}
       {!attempt ? (
         <Alert kind="error">
           {review.status === 403 ? t('grading.forbidden') : t('grading.unavailable')}
@@ -131,7 +126,12 @@ export default async function GradeAttempt({
                     <Badge tone="good">{t('grading.current', { score: q.score, points: q.points })}</Badge>
                   ) : null}
                 </p>
-                <form action={gradeQuestion} aria-label={t('grading.form', { number })}>
+                <ActionForm
+                  action={gradeQuestion}
+                  permalink={`/courses/${encodeURIComponent(id)}/grading/${encodeURIComponent(attempt.id)}#question-${q.position}`}
+                  messages="grading"
+                  label={t('grading.form', { number })}
+                >
                   <input type="hidden" name="courseId" value={id} />
                   <input type="hidden" name="attemptId" value={attempt.id} />
                   <input type="hidden" name="position" value={q.position} />
@@ -144,7 +144,7 @@ export default async function GradeAttempt({
                           const inputId = `level-${q.position}-${criterion.id}-${level.id}`;
                           return (
                             <div key={level.id} className="ui-check">
-                              <input
+                              <KeptInput
                                 type="radio"
                                 id={inputId}
                                 name={`level:${criterion.id}`}
@@ -165,7 +165,7 @@ export default async function GradeAttempt({
                       <label htmlFor={`score-${q.position}`}>
                         {t('grading.points', { points: q.points })}
                       </label>
-                      <input
+                      <KeptInput
                         id={`score-${q.position}`}
                         name="score"
                         type="number"
@@ -177,7 +177,7 @@ export default async function GradeAttempt({
                       />
                     </div>
                   )}
-                  <TextField
+                  <KeptTextField
                     label={t('grading.feedback')}
                     name="feedback"
                     id={`feedback-${q.position}`}
@@ -185,7 +185,7 @@ export default async function GradeAttempt({
                     defaultValue={q.feedback ?? ''}
                   />
                   <Button>{t('grading.save')}</Button>
-                </form>
+                </ActionForm>
               </Card>
             </div>
           );

@@ -1,5 +1,5 @@
 import { isCourseStaffRole } from '@eduspry/contracts/roles';
-import { Alert, Badge, Button, Card, Select, TextField } from '@eduspry/ui-components';
+import { Alert, Badge, Button, Card } from '@eduspry/ui-components';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -8,6 +8,7 @@ import type { ReactNode } from 'react';
 import { gql, rest } from '@/lib/gateway';
 import { addQuestion, createBank, createQuiz } from '@/lib/quiz-authoring-actions';
 import { isAdmin, requireViewer } from '@/lib/viewer';
+import { ActionForm, KeptInput, KeptSelect, KeptTextField } from '../../../../action-form';
 import { Notices } from '../../../../notices';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -70,11 +71,8 @@ export default async function QuizBuilderPage({
     ? await rest<Question[]>('assessment-service', `/banks/${encodeURIComponent(bank.id)}/questions`)
     : null;
   const modules = course.modules ?? [];
-  // What the service refused, beside the form that sent it.
-  const problem = (form: string) =>
-    query.form === form && query.problem ? (
-      <Alert kind="error">{t('quizBuilder.refused', { problem: query.problem })}</Alert>
-    ) : null;
+  // Each form's own address: without JavaScript a refused form comes back scrolled to.
+  const permalink = (form: string) => `/courses/${encodeURIComponent(id)}/quizzes/new#${form}`;
   const typeName = (type: string) =>
     t.has(`quizBuilder.types.${type}`) ? t(`quizBuilder.types.${type}`) : type;
   const common = (type: string): ReactNode => (
@@ -82,16 +80,16 @@ export default async function QuizBuilderPage({
       <input type="hidden" name="courseId" value={id} />
       <input type="hidden" name="bankId" value={bank?.id ?? ''} />
       <input type="hidden" name="type" value={type} />
-      <TextField label={t('quizBuilder.questionTitle')} name="title" id={`${type}-title`} required />
-      <TextField label={t('quizBuilder.prompt')} name="prompt" id={`${type}-prompt`} multiline required />
-      <TextField
+      <KeptTextField label={t('quizBuilder.questionTitle')} name="title" id={`${type}-title`} required />
+      <KeptTextField label={t('quizBuilder.prompt')} name="prompt" id={`${type}-prompt`} multiline required />
+      <KeptTextField
         label={t('quizBuilder.points')}
         name="points"
         id={`${type}-points`}
         type="number"
         defaultValue="1"
       />
-      <TextField
+      <KeptTextField
         label={t('quizBuilder.tags')}
         name="tags"
         id={`${type}-tags`}
@@ -102,7 +100,7 @@ export default async function QuizBuilderPage({
   /** The choices, one per line, and which are correct by number (one or several). */
   const choiceFields = (type: string, correctLabel: string, correctHint?: string) => (
     <>
-      <TextField
+      <KeptTextField
         label={t('quizBuilder.choices')}
         name="choices"
         id={`${type}-choices`}
@@ -110,7 +108,7 @@ export default async function QuizBuilderPage({
         required
         hint={t('quizBuilder.choicesHint')}
       />
-      <TextField
+      <KeptTextField
         label={correctLabel}
         name="correct"
         id={`${type}-correct`}
@@ -127,16 +125,18 @@ export default async function QuizBuilderPage({
       t('quizBuilder.correctChoicesHint'),
     ),
     true_false: (
-      <div className="ui-field">
-        <label htmlFor="true_false-correct">{t('quizBuilder.correctStatement')}</label>
-        <select id="true_false-correct" name="correct">
-          <option value="true">{t('quizBuilder.true')}</option>
-          <option value="false">{t('quizBuilder.false')}</option>
-        </select>
-      </div>
+      <KeptSelect
+        label={t('quizBuilder.correctStatement')}
+        name="correct"
+        id="true_false-correct"
+        options={[
+          { value: 'true', label: t('quizBuilder.true') },
+          { value: 'false', label: t('quizBuilder.false') },
+        ]}
+      />
     ),
     short_answer: (
-      <TextField
+      <KeptTextField
         label={t('quizBuilder.accepted')}
         name="accepted"
         id="short_answer-accepted"
@@ -147,8 +147,8 @@ export default async function QuizBuilderPage({
     ),
     numerical: (
       <>
-        <TextField label={t('quizBuilder.value')} name="value" id="numerical-value" required />
-        <TextField
+        <KeptTextField label={t('quizBuilder.value')} name="value" id="numerical-value" required />
+        <KeptTextField
           label={t('quizBuilder.tolerance')}
           name="tolerance"
           id="numerical-tolerance"
@@ -157,7 +157,9 @@ export default async function QuizBuilderPage({
         />
       </>
     ),
-    essay: <TextField label={t('quizBuilder.maxWords')} name="maxWords" id="essay-maxWords" type="number" />,
+    essay: (
+      <KeptTextField label={t('quizBuilder.maxWords')} name="maxWords" id="essay-maxWords" type="number" />
+    ),
   };
   const list = questions?.data ?? [];
   return (
@@ -177,10 +179,15 @@ export default async function QuizBuilderPage({
       ) : !bank ? (
         <Card title={t('quizBuilder.bank')}>
           <p>{t('quizBuilder.noBank')}</p>
-          {problem('bank')}
-          <form action={createBank} id="bank" aria-label={t('quizBuilder.createBank')}>
+          <ActionForm
+            action={createBank}
+            permalink={permalink('bank')}
+            messages="quizBuilder"
+            id="bank"
+            label={t('quizBuilder.createBank')}
+          >
             <input type="hidden" name="courseId" value={id} />
-            <TextField
+            <KeptTextField
               label={t('quizBuilder.bankTitle')}
               name="title"
               id="bank-title"
@@ -188,7 +195,7 @@ export default async function QuizBuilderPage({
               defaultValue={t('quizBuilder.bankDefault', { course: course.title })}
             />
             <Button>{t('quizBuilder.createBank')}</Button>
-          </form>
+          </ActionForm>
         </Card>
       ) : (
         <>
@@ -227,33 +234,39 @@ export default async function QuizBuilderPage({
           </Card>
           {TYPES.map((type) => (
             <Card key={type} title={t('quizBuilder.addTitle', { type: typeName(type) })}>
-              {problem(type)}
-              <form
+              <ActionForm
                 action={addQuestion}
+                permalink={permalink(type)}
+                messages="quizBuilder"
                 id={type}
-                aria-label={t('quizBuilder.addTitle', { type: typeName(type) })}
+                label={t('quizBuilder.addTitle', { type: typeName(type) })}
               >
                 {common(type)}
                 {fields[type]}
                 <Button variant="secondary">{t('quizBuilder.add')}</Button>
-              </form>
+              </ActionForm>
             </Card>
           ))}
           <Card title={t('quizBuilder.newQuiz')}>
-            {problem('quiz')}
             {modules.length ? (
-              <form action={createQuiz} id="quiz" aria-label={t('quizBuilder.newQuiz')}>
+              <ActionForm
+                action={createQuiz}
+                permalink={permalink('quiz')}
+                messages="quizBuilder"
+                id="quiz"
+                label={t('quizBuilder.newQuiz')}
+              >
                 <input type="hidden" name="courseId" value={id} />
                 <input type="hidden" name="bankId" value={bank.id} />
-                <TextField label={t('quizBuilder.quizTitle')} name="title" id="quiz-title" required />
-                <TextField
+                <KeptTextField label={t('quizBuilder.quizTitle')} name="title" id="quiz-title" required />
+                <KeptTextField
                   label={t('quizBuilder.timeLimit')}
                   name="timeLimit"
                   id="quiz-timeLimit"
                   type="number"
                   hint={t('quizBuilder.timeLimitHint')}
                 />
-                <TextField
+                <KeptTextField
                   label={t('quizBuilder.attempts')}
                   name="attemptsAllowed"
                   id="quiz-attempts"
@@ -265,7 +278,7 @@ export default async function QuizBuilderPage({
                   {list.length ? null : <p className="meta">{t('quizBuilder.noQuestions')}</p>}
                   {list.map((question) => (
                     <div className="ui-check" key={question.id}>
-                      <input
+                      <KeptInput
                         type="checkbox"
                         name="questionIds"
                         value={question.id}
@@ -277,20 +290,20 @@ export default async function QuizBuilderPage({
                 </fieldset>
                 <fieldset>
                   <legend>{t('quizBuilder.random')}</legend>
-                  <TextField
+                  <KeptTextField
                     label={t('quizBuilder.drawCount')}
                     name="drawCount"
                     id="quiz-drawCount"
                     type="number"
                     defaultValue="0"
                   />
-                  <TextField
+                  <KeptTextField
                     label={t('quizBuilder.drawTag')}
                     name="drawTag"
                     id="quiz-drawTag"
                     hint={t('quizBuilder.drawTagHint')}
                   />
-                  <TextField
+                  <KeptTextField
                     label={t('quizBuilder.drawPoints')}
                     name="drawPoints"
                     id="quiz-drawPoints"
@@ -298,13 +311,13 @@ export default async function QuizBuilderPage({
                     defaultValue="1"
                   />
                 </fieldset>
-                <Select
+                <KeptSelect
                   label={t('quizBuilder.module')}
                   name="moduleId"
                   options={modules.map((m) => ({ value: m.id, label: m.title }))}
                 />
                 <Button>{t('quizBuilder.publish')}</Button>
-              </form>
+              </ActionForm>
             ) : (
               <p className="meta">{t('quizBuilder.noModules')}</p>
             )}
