@@ -323,7 +323,12 @@ describe('edge-webhooks → course-service', () => {
       .withRequest('POST', '/enrollments/bulk', (b) =>
         // Pact's core sniffs a body's type from its bytes and calls CSV text/plain: the body is
         // declared as what it detects, the header still says text/csv.
-        b.body('text/plain', Buffer.from(csv)).headers({ ...authorized, 'content-type': 'text/csv' }),
+        // The delivery id as the idempotency key: course-service applies a delivery once.
+        b.body('text/plain', Buffer.from(csv)).headers({
+          ...authorized,
+          'content-type': 'text/csv',
+          'idempotency-key': regex('^[\\x21-\\x7e]{1,200}$', 'msg_1'),
+        }),
       )
       .willRespondWith(200, (b) =>
         b.jsonBody({

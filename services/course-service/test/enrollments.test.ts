@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { type Harness, harness, publishedCourse } from './helpers.ts';
 
@@ -135,15 +136,88 @@ test('enrolment in another tenant’s course is impossible', async () => {
 });
 
 const csv = (lines: string[]) => `${lines.join('\n')}\n`;
-async function bulk(user: Awaited<ReturnType<Harness['user']>>, body: string, contentType = 'text/csv') {
+async function bulk(
+  user: Awaited<ReturnType<Harness['user']>>,
+  body: string,
+  contentType = 'text/csv',
+  idempotencyKey?: string,
+) {
   const response = await h.app.inject({
     method: 'POST',
     url: '/enrollments/bulk',
-    headers: { authorization: `Bearer ${user.token}`, 'content-type': contentType },
+    headers: {
+      authorization: `Bearer ${user.token}`,
+      'content-type': contentType,
+      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    },
     payload: body,
   });
   return { status: response.statusCode, body: response.json() };
 }
+
+test('a roster sent again under its idempotency key is answered again, not applied again', async () => {
+  const tenant = await h.newTenant();
+  const admin = await h.user(['tenant_admin'], tenant);
+  const course = await h.call(admin, 'POST', '/courses', { code: 'ONCE-1', title: 'Once' });
+  const student = await h.user(['student'], tenant);
+  const roster = csv(['sourcedId,class,user,role', `e1,ONCE-1,${student.id},student`]);
+  const key = `delivery-${randomUUID()}`;
+  const first = await bulk(admin, roster, 'text/csv', key);
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  assert.equal(first.body.replayed, undefined);
+  // Staff drop the student; then the SIS's redelivery of the old roster arrives.
+  const [enrollment] = await h.admin`
+    update course.enrollments set status = 'dropped' where course_id = ${course.body.id} and user_id = ${student.id}
+    returning status`;
+  assert.equal(enrollment?.status, 'dropped');
+  const [again, concurrent] = await Promise.all([
+    bulk(admin, roster, 'text/csv', key),
+    bulk(admin, roster, 'text/csv', key),
+  ]);
+  for (const repeat of [again, concurrent]) {
+    assert.equal(repeat.status, 200);
+    assert.deepEqual(repeat.body, { ...first.body, replayed: true });
+  }
+  const [after] = await h.admin`
+    select status from course.enrollments where course_id = ${course.body.id} and user_id = ${student.id}`;
+  assert.equal(after?.status, 'dropped', 'the redelivery did not enrol the dropped student again');
+
+  // The key is the tenant's: another tenant's roster under the same key applies.
+  const other = await h.newTenant();
+  const otherAdmin = await h.user(['tenant_admin'], other);
+  await h.call(otherAdmin, 'POST', '/courses', { code: 'ONCE-1', title: 'Once' });
+  const otherStudent = await h.user(['student'], other);
+  const theirs = await bulk(
+    otherAdmin,
+    csv(['sourcedId,class,user,role', `e1,ONCE-1,${otherStudent.id},student`]),
+    'text/csv',
+    key,
+  );
+  assert.equal(theirs.body.replayed, undefined);
+  assert.equal(theirs.body.rows[0].outcome, 'enrolled');
+
+  // An invalid roster keeps no key: corrected, the same delivery id applies.
+  const fixKey = `delivery-${randomUUID()}`;
+  const invalid = await bulk(
+    admin,
+    csv(['sourcedId,class,user,role', `e1,NOPE,${student.id},student`]),
+    'text/csv',
+    fixKey,
+  );
+  assert.equal(invalid.status, 422);
+  const other2 = await h.user(['student'], tenant);
+  const fixed = await bulk(
+    admin,
+    csv(['sourcedId,class,user,role', `e1,ONCE-1,${other2.id},student`]),
+    'text/csv',
+    fixKey,
+  );
+  assert.equal(fixed.status, 200);
+  assert.equal(fixed.body.rows[0].outcome, 'enrolled');
+
+  const hostile = await bulk(admin, roster, 'text/csv', 'x'.repeat(201));
+  assert.equal(hostile.status, 400, 'an over-long key is a 400 problem');
+});
 
 test('a CSV roster applies every row in one go and reports each', async () => {
   const tenant = await h.newTenant();

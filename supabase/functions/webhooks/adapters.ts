@@ -15,8 +15,9 @@ export function configuredSecrets(json: string | undefined): IncomingWebhookPort
 }
 
 /**
- * Delivery ids seen, in this process (kept 7 days). Enough for one function server; several
- * instances need a shared store behind the same two functions (a table with a unique key).
+ * Delivery ids being or already applied in this process (kept 7 days): spares the owning service
+ * a repeat that arrives here again. What makes a delivery apply once across instances is the
+ * owning service's idempotency key (courseServiceRoster sends the delivery id).
  */
 export function memoryDeliveries(
   ttlMs = 7 * 24 * 3600_000,
@@ -39,7 +40,8 @@ export function memoryDeliveries(
 
 /**
  * course-service's POST /enrollments/bulk, as the tenant's integration account: a bearer token per
- * tenant from configuration (INCOMING_WEBHOOK_TOKENS), so course-service applies its own rules.
+ * tenant from configuration (INCOMING_WEBHOOK_TOKENS), so course-service applies its own rules;
+ * the delivery id is its Idempotency-Key, so a delivery applies once whichever instance gets it.
  */
 export function courseServiceRoster(options: {
   baseUrl: string;
@@ -48,12 +50,16 @@ export function courseServiceRoster(options: {
   fetch?: typeof fetch;
 }): IncomingWebhookPorts['applyRoster'] {
   const send = options.fetch ?? fetch;
-  return async (tenant, csv) => {
+  return async (tenant, csv, deliveryId) => {
     const token = await options.tokenFor(tenant);
     if (!token) return { status: 403, body: { detail: `no integration token configured for ${tenant}` } };
     const response = await send(`${options.baseUrl.replace(/\/$/, '')}/enrollments/bulk`, {
       method: 'POST',
-      headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+      headers: {
+        'content-type': 'text/csv',
+        authorization: `Bearer ${token}`,
+        'idempotency-key': deliveryId,
+      },
       body: csv,
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
@@ -62,6 +68,10 @@ export function courseServiceRoster(options: {
     try {
       body = JSON.parse(text);
     } catch {}
-    return { status: response.status, body };
+    return {
+      status: response.status,
+      body,
+      replayed: (body as { replayed?: unknown } | null)?.replayed === true,
+    };
   };
 }

@@ -12,30 +12,38 @@ import { createIncomingWebhookHandler, rosterJsonToCsv } from './handler.ts';
 
 const SECRET = `whsec_${btoa('riverside-incoming-secret-32-bytes!')}`;
 const OTHER = `whsec_${btoa('lakeside-incoming-secret-of-32-byte')}`;
-const bulk: { authorization: string | null; csv: string }[] = [];
+const bulk: { authorization: string | null; key: string | null; csv: string }[] = [];
 let courseStatus = 200;
+// Answers a key it has applied before as course-service does: the first answer, `replayed: true`.
+const appliedKeys = new Set<string>();
 const course = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen() {} }, async (request) => {
-  bulk.push({ authorization: request.headers.get('authorization'), csv: await request.text() });
+  const key = request.headers.get('idempotency-key');
+  bulk.push({ authorization: request.headers.get('authorization'), key, csv: await request.text() });
+  if (key && appliedKeys.has(key)) return Response.json({ applied: 1, rows: [], replayed: true });
+  if (key && courseStatus < 300) appliedKeys.add(key);
   return Response.json({ applied: 1, rows: [] }, { status: courseStatus });
 });
-const handler = createIncomingWebhookHandler({
-  secretsFor: configuredSecrets(JSON.stringify({ riverside: [SECRET], lakeside: OTHER })),
-  verify: standardWebhooksVerify,
-  ...memoryDeliveries(),
-  applyRoster: courseServiceRoster({
-    baseUrl: `http://127.0.0.1:${course.addr.port}`,
-    tokenFor: async (tenant) => (tenant === 'riverside' ? 'riverside-integration-token' : undefined),
-  }),
-});
+/** One function instance: its own in-process claims, the shared course-service. */
+const instance = () =>
+  createIncomingWebhookHandler({
+    secretsFor: configuredSecrets(JSON.stringify({ riverside: [SECRET], lakeside: OTHER })),
+    verify: standardWebhooksVerify,
+    ...memoryDeliveries(),
+    applyRoster: courseServiceRoster({
+      baseUrl: `http://127.0.0.1:${course.addr.port}`,
+      tokenFor: async (tenant) => (tenant === 'riverside' ? 'riverside-integration-token' : undefined),
+    }),
+  });
+const handler = instance();
 
 const CSV = 'sourcedId,user,class,role\ne1,11111111-1111-4111-8111-111111111111,MATH-101,student\n';
 function post(
   tenant: string,
   body: string,
-  { secret = SECRET, id = crypto.randomUUID() as string, type = 'text/csv' } = {},
+  { secret = SECRET, id = crypto.randomUUID() as string, type = 'text/csv', to = handler } = {},
 ) {
   const at = new Date();
-  return handler(
+  return to(
     new Request(`http://127.0.0.1:54321/functions/v1/webhooks/${tenant}/oneroster`, {
       method: 'POST',
       headers: {
@@ -61,6 +69,20 @@ Deno.test('a signed OneRoster CSV is applied through course-service, once per de
   assertEquals(again.status, 200);
   assertEquals((await again.json()).duplicate, true);
   assertEquals(bulk.length, 1, 'the redelivery changed nothing');
+});
+
+Deno.test('a redelivery to another instance is answered as a duplicate by course-service', async () => {
+  const id = `delivery-${crypto.randomUUID()}`;
+  const before = bulk.length;
+  assertEquals((await (await post('riverside', CSV, { id })).json()).duplicate, false);
+  const other = await post('riverside', CSV, { id, to: instance() });
+  assertEquals(other.status, 200);
+  assertEquals((await other.json()).duplicate, true);
+  assertEquals(
+    bulk.slice(before).map((call) => call.key),
+    [id, id],
+    'both instances sent the delivery id as the idempotency key',
+  );
 });
 
 Deno.test('OneRoster JSON becomes the same CSV', async () => {

@@ -3,7 +3,8 @@
  * `/functions/v1/webhooks/<tenant-slug>/<source>`, signed per Standard Webhooks with the tenant's
  * secret. Each delivery is applied once, by its `webhook-id`: a redelivery answers 200 with
  * `duplicate: true` and changes nothing. Applied through the owning service's API, never its
- * tables. Sources:
+ * tables, with the delivery id as its idempotency key, so the owning service keeps "once" across
+ * every instance of this function (the in-process claim only spares it concurrent repeats). Sources:
  *   oneroster   a roster update, OneRoster CSV (`text/csv`: sourcedId,user,class,role) or JSON
  *               (`{ "enrollments": [{ sourcedId, user: { sourcedId }, class: { sourcedId }, role }] }`),
  *               applied by course-service's POST /enrollments/bulk (all rows or none).
@@ -23,7 +24,12 @@ export interface IncomingWebhookPorts {
   claimDelivery(tenantSlug: string, deliveryId: string): Promise<boolean>;
   /** Gives a claimed delivery back when applying failed, so the sender's retry applies it. */
   releaseDelivery(tenantSlug: string, deliveryId: string): Promise<void>;
-  applyRoster(tenantSlug: string, csv: string): Promise<ApplyResult>;
+  /** Applies a roster at most once per tenant and delivery id (`replayed` when it was already). */
+  applyRoster(
+    tenantSlug: string,
+    csv: string,
+    deliveryId: string,
+  ): Promise<ApplyResult & { replayed?: boolean }>;
 }
 
 const PROBLEM_BASE = 'https://eduspry.dev/problems/';
@@ -119,9 +125,9 @@ export function createIncomingWebhookHandler(ports: IncomingWebhookPorts) {
 
     if (!(await ports.claimDelivery(tenantSlug, deliveryId)))
       return Response.json({ deliveryId, duplicate: true });
-    let result: ApplyResult;
+    let result: ApplyResult & { replayed?: boolean };
     try {
-      result = await ports.applyRoster(tenantSlug, csv);
+      result = await ports.applyRoster(tenantSlug, csv, deliveryId);
     } catch {
       await ports.releaseDelivery(tenantSlug, deliveryId);
       return problem(
@@ -137,7 +143,7 @@ export function createIncomingWebhookHandler(ports: IncomingWebhookPorts) {
     }
     // 4xx from course-service (an invalid roster) is final: retrying the same body cannot help.
     return Response.json(
-      { deliveryId, duplicate: false, status: result.status, result: result.body },
+      { deliveryId, duplicate: result.replayed === true, status: result.status, result: result.body },
       {
         status: result.status < 300 ? 200 : 422,
       },

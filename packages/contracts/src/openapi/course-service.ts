@@ -2453,12 +2453,15 @@ export interface paths {
     put?: never;
     /**
      * Bulk enrolment from a OneRoster-style CSV: all rows apply, or none
-     * @description Columns: sourcedId, user (user id), class (course id or code), role (student, teacher, ta/aide, observer/guardian/parent). If any row is invalid, nothing is applied and the answer is 422 with every bad row and why. Otherwise every row applies in one transaction and each row reports enrolled, waitlisted or unchanged.
+     * @description Columns: sourcedId, user (user id), class (course id or code), role (student, teacher, ta/aide, observer/guardian/parent). If any row is invalid, nothing is applied and the answer is 422 with every bad row and why. Otherwise every row applies in one transaction and each row reports enrolled, waitlisted or unchanged. With an `Idempotency-Key`, a roster applies at most once per key.
      */
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Applies the roster at most once per tenant and key (e.g. a SIS delivery id): a repeat gets the first answer with `replayed: true` and changes nothing */
+          'idempotency-key'?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -2476,6 +2479,8 @@ export interface paths {
           content: {
             'application/json': {
               applied: number;
+              /** @enum {boolean} */
+              replayed?: true;
               rows: {
                 error?: string;
                 outcome: string;

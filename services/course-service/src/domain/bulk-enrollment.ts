@@ -3,6 +3,7 @@ import { isTenantAdminOf, isUuid } from '@eduspry/contracts';
 import { CsvError, parse } from 'csv-parse/sync';
 import { findCourseIdsByKeys } from '../db/courses.ts';
 import { findEnrollment } from '../db/enrollments.ts';
+import { claimRosterDelivery, recordRosterDelivery, rosterDeliveryResult } from '../db/roster-deliveries.ts';
 import type { CourseEvents } from '../events.ts';
 import { problems } from '../problems.ts';
 import { requireAccess } from './access.ts';
@@ -152,9 +153,32 @@ async function staffRole(tx: Tx, claims: TenantClaims, courseId: string): Promis
  * Bulk enrolment from a OneRoster-style CSV: every row is checked first, and either all apply
  * in one transaction or none does (422 `invalid-roster` with each row's error).
  */
-export async function importRoster(ctx: CourseContext, claims: TenantClaims, csv: string) {
+/**
+ * Applies a roster. With an idempotency key (a SIS delivery's id) it applies at most once per
+ * tenant and key: a repeat gets the first answer (`replayed: true`) and changes nothing, even when
+ * it arrives while the first is still applying (it waits on the key's row). A roster refused as
+ * invalid leaves no key, so a corrected resend under the same id applies.
+ */
+export async function importRoster(
+  ctx: CourseContext,
+  claims: TenantClaims,
+  csv: string,
+  idempotencyKey?: string,
+): Promise<{ applied: number; rows: RowResult[]; replayed?: true }> {
   return inTenant(ctx, claims, async (tx) => {
     await requireAccess(tx, claims, 'roster:import');
+    const tenantId = claims.app_metadata.tenant_id;
+    if (idempotencyKey) {
+      const first = await claimRosterDelivery(tx, tenantId, idempotencyKey);
+      if (!first) {
+        const answered = await rosterDeliveryResult<{ applied: number; rows: RowResult[] }>(
+          tx,
+          tenantId,
+          idempotencyKey,
+        );
+        if (answered) return { ...answered, replayed: true };
+      }
+    }
     const parsed = parseRosterCsv(csv);
     if (!parsed.ok) throw problems.create('bad-request', parsed.error);
     const result = await applyRoster(tx, ctx.events, claims, parsed.rows);
@@ -164,6 +188,8 @@ export async function importRoster(ctx: CourseContext, claims: TenantClaims, csv
         `${result.rows.filter((row) => row.error).length} row(s) are invalid; nothing was applied`,
         { rows: result.rows },
       );
-    return { applied: result.rows.length, rows: result.rows };
+    const answer = { applied: result.rows.length, rows: result.rows };
+    if (idempotencyKey) await recordRosterDelivery(tx, tenantId, idempotencyKey, answer);
+    return answer;
   });
 }

@@ -106,12 +106,29 @@ export async function enrollmentRoutes(app: ServiceApp, ctx: RouteDeps): Promise
             'Columns: sourcedId, user (user id), class (course id or code), role (student, teacher, ' +
             'ta/aide, observer/guardian/parent). If any row is invalid, nothing is applied and the ' +
             'answer is 422 with every bad row and why. Otherwise every row applies in one transaction ' +
-            'and each row reports enrolled, waitlisted or unchanged.',
+            'and each row reports enrolled, waitlisted or unchanged. With an `Idempotency-Key`, a ' +
+            'roster applies at most once per key.',
           security,
           consumes: ['text/csv'],
+          headers: Type.Object({
+            'idempotency-key': Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 200,
+                pattern: '^[\\x21-\\x7e]+$',
+                description:
+                  'Applies the roster at most once per tenant and key (e.g. a SIS delivery id): a repeat ' +
+                  'gets the first answer with `replayed: true` and changes nothing',
+              }),
+            ),
+          }),
           body: Type.String({ minLength: 1 }),
           response: {
-            200: Type.Object({ applied: Type.Integer(), rows: Type.Array(RowResult) }),
+            200: Type.Object({
+              applied: Type.Integer(),
+              rows: Type.Array(RowResult),
+              replayed: Type.Optional(Type.Literal(true)),
+            }),
             422: Type.Object({
               type: Type.String(),
               title: Type.String(),
@@ -123,7 +140,13 @@ export async function enrollmentRoutes(app: ServiceApp, ctx: RouteDeps): Promise
           },
         },
       },
-      async (request) => importRoster(ctx, claimsOf(request), request.body as string),
+      async (request) =>
+        importRoster(
+          ctx,
+          claimsOf(request),
+          request.body as string,
+          request.headers['idempotency-key'] as string | undefined,
+        ),
     );
   });
 }
