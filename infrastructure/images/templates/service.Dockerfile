@@ -12,15 +12,23 @@ COPY . .
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace={{WORKSPACE}} \
  && find node_modules -name '*.map' -delete
+# Node's compile cache, filled by loading the service's modules as the image's user and with its
+# Node options (Node keys the cache by both; EDUSPRY_COMPILE_CACHE_ONLY stops the service before
+# it reads any configuration): the container starts from cached bytecode without stripping the
+# TypeScript again, sooner and ~15 MB smaller (bench/README.md, "content memory").
+RUN mkdir /app/.compile-cache && chown 10001:10001 /app/.compile-cache
+USER 10001:10001
+RUN NODE_COMPILE_CACHE=/app/.compile-cache EDUSPRY_COMPILE_CACHE_ONLY=1 {{COMMAND_LINE}}
 
 FROM ${BASE_IMAGE}
 # Nothing is written outside /tmp, so the root filesystem can be mounted read-only.
-ENV NODE_ENV=production HOST=0.0.0.0 PORT={{PORT}} HOME=/tmp
+ENV NODE_ENV=production HOST=0.0.0.0 PORT={{PORT}} HOME=/tmp NODE_COMPILE_CACHE=/app/.compile-cache
 WORKDIR /app
 COPY --from=build /app/package.json /app/package.json
 COPY --from=build /app/node_modules /app/node_modules
 COPY --from=build /app/packages /app/packages
 COPY --from=build /app/{{WORKSPACE}} /app/{{WORKSPACE}}
+COPY --from=build /app/.compile-cache /app/.compile-cache
 USER 10001:10001
 EXPOSE {{PORT}}
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
