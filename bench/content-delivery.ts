@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { createDb } from '@eduspry/common';
 import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { startContentPlatform } from './lib/content-platform.ts';
 import { DURATION, ratio, report, serveInChild } from './lib/measure.ts';
-import { serveJwks, startPlatformService } from './lib/platform-service.ts';
 
 const ISSUER = 'https://auth.bench.eduspry';
 const TENANT = '00000000-0000-4000-8000-0000000c0de1';
@@ -56,22 +56,11 @@ const teacher = await tokenOf(TEACHER, ['instructor']);
 
 const storageRoot = await mkdtemp(join(tmpdir(), 'eduspry-bench-storage-'));
 const uploadDir = await mkdtemp(join(tmpdir(), 'eduspry-bench-uploads-'));
-const course = await serveInChild(new URL('./lib/content-servers.ts', import.meta.url).pathname, ['course'], {
-  ...process.env,
-  BENCH_JWKS: JSON.stringify(jwks),
-  BENCH_ISSUER: ISSUER,
-});
-const keysServer = await serveJwks(jwks);
-const service = await startPlatformService('content-service', {
-  ...process.env,
-  DATABASE_URL: process.env.CONTENT_SERVICE_DATABASE_URL,
-  AUTH_JWKS_URL: keysServer.jwksUrl,
-  AUTH_ISSUER: ISSUER,
-  COURSE_SERVICE_GRPC: `127.0.0.1:${course.port}`,
-  CONTENT_SIGNING_SECRET: randomBytes(32).toString('hex'),
-  STORAGE_PROVIDER: 'local',
-  STORAGE_LOCAL_ROOT: storageRoot,
-  CONTENT_UPLOAD_DIR: uploadDir,
+const service = await startContentPlatform({
+  jwks,
+  issuer: ISSUER,
+  storageRoot: storageRoot,
+  uploadDir: uploadDir,
 });
 const base = service.url;
 
@@ -227,8 +216,6 @@ try {
 } finally {
   await bare?.stop();
   await service.stop();
-  await keysServer.close();
-  await course.stop();
   await rm(storageRoot, { recursive: true, force: true });
   await rm(uploadDir, { recursive: true, force: true });
 }

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { createDb } from '@eduspry/common';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as tus from 'tus-js-client';
-import { report, serveInChild } from './lib/measure.ts';
-import { serveJwks, startPlatformService } from './lib/platform-service.ts';
+import { startContentPlatform } from './lib/content-platform.ts';
+import { report } from './lib/measure.ts';
 
 const SIZE = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 ** 3);
 const ISSUER = 'https://auth.bench.eduspry';
@@ -67,23 +67,12 @@ await once(out, 'finish');
 const expected = hash.digest('hex');
 progress(`source of ${SIZE} bytes written`);
 
-const course = await serveInChild(new URL('./lib/content-servers.ts', import.meta.url).pathname, ['course'], {
-  ...process.env,
-  BENCH_JWKS: JSON.stringify(jwks),
-  BENCH_ISSUER: ISSUER,
-});
-const keysServer = await serveJwks(jwks);
-const service = await startPlatformService('content-service', {
-  ...process.env,
-  DATABASE_URL: process.env.CONTENT_SERVICE_DATABASE_URL,
-  AUTH_JWKS_URL: keysServer.jwksUrl,
-  AUTH_ISSUER: ISSUER,
-  COURSE_SERVICE_GRPC: `127.0.0.1:${course.port}`,
-  CONTENT_SIGNING_SECRET: randomBytes(32).toString('hex'),
-  STORAGE_PROVIDER: 'local',
-  STORAGE_LOCAL_ROOT: join(work, 'storage'),
-  CONTENT_UPLOAD_DIR: join(work, 'uploads'),
-  CONTENT_DEFAULT_MAX_FILE_BYTES: String(4 * 1024 ** 3),
+const service = await startContentPlatform({
+  jwks,
+  issuer: ISSUER,
+  storageRoot: join(work, 'storage'),
+  uploadDir: join(work, 'uploads'),
+  env: { CONTENT_DEFAULT_MAX_FILE_BYTES: String(4 * 1024 ** 3) },
 });
 const idle = service.memory();
 // The floor in the same run: the same node binary with nothing loaded.
@@ -149,7 +138,5 @@ try {
   if (file.sha256 !== expected) process.exitCode = 1;
 } finally {
   await service.stop();
-  await keysServer.close();
-  await course.stop();
   await rm(work, { recursive: true, force: true });
 }
