@@ -228,6 +228,16 @@ test('editing a used question adds a version; regrading moves attempts to it wit
   assert.equal(audit.at(-1).action, 'regrade');
   const versions = expectOk(await h.call(s.teacher, 'GET', `/questions/${tf.questionId}/versions`));
   assert.equal(versions.length, 2);
+  const same = expectOk(
+    await h.call(s.teacher, 'PATCH', `/questions/${tf.questionId}`, {
+      title: 'Renamed only',
+      spec: { ...QUESTIONS[2]!.spec, correct: false },
+      points: edited.points,
+    }),
+  );
+  assert.equal(same.versionCreated, false, 'the same key and points again make no version');
+  assert.equal(same.currentVersion, 2);
+  assert.equal(same.title, 'Renamed only');
 });
 
 test('manual grading by rubric, feedback, grade_posted once nothing waits, and an audited override', async () => {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { withTenant } from '@eduspry/common';
 import {
   type BankRow,
@@ -144,9 +145,12 @@ export async function editQuestion(
       rubricId: input.rubricId,
     });
     let versionCreated = false;
-    if (spec || input.points !== undefined) {
-      const nextSpec = spec ?? question.spec;
-      const points = pointsFor(nextSpec, input.points ?? question.points);
+    const nextSpec = spec ?? question.spec;
+    const points = pointsFor(nextSpec, input.points ?? question.points);
+    // A spec and points equal to the current ones change nothing: no version, nothing to regrade.
+    const changed =
+      points !== question.points || !isDeepStrictEqual(JSON.parse(JSON.stringify(nextSpec)), question.spec);
+    if (changed) {
       if (await versionInUse(tx, id, question.currentVersion)) {
         await addVersion(tx, {
           tenantId: tenantOf(caller),
