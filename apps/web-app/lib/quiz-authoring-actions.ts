@@ -3,24 +3,28 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { type FormState, refusal } from './form-state';
 import { type RestAnswer, rest } from './gateway';
+import { changesKey, editedSpec, type Spec, specOf } from './question-spec';
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
-const lines = (form: FormData, name: string) =>
-  text(form, name)
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-/** "1, 3" → [1, 3]: the choices' numbers as the form shows them (1-based). */
-const numbers = (form: FormData, name: string) =>
-  text(form, name)
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map(Number);
 const builderPath = (courseId: string) => `/courses/${encodeURIComponent(courseId)}/quizzes/new`;
+const questionPath = (courseId: string, questionId: string) =>
+  `/courses/${encodeURIComponent(courseId)}/questions/${encodeURIComponent(questionId)}`;
+const itemPath = (courseId: string, itemId: string) =>
+  `/courses/${encodeURIComponent(courseId)}/items/${encodeURIComponent(itemId)}`;
+const tagsOf = (form: FormData) =>
+  text(form, 'tags')
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean);
 
-/** What the service said, for the builder to show beside the form, filled in as it was sent. */
-function refused(courseId: string, answer: RestAnswer<unknown>, form: FormData): FormState {
-  if (answer.status === 401) redirect(`/sign-in?${new URLSearchParams({ next: builderPath(courseId) })}`);
+/** What the service said, for the page to show beside the form, filled in as it was sent. */
+function refused(
+  courseId: string,
+  answer: RestAnswer<unknown>,
+  form: FormData,
+  back = builderPath(courseId),
+): FormState {
+  if (answer.status === 401) redirect(`/sign-in?${new URLSearchParams({ next: back })}`);
   return refusal(answer, form);
 }
 
@@ -35,58 +39,11 @@ export async function createBank(_state: FormState, form: FormData): Promise<For
   redirect(`${builderPath(courseId)}?notice=bankCreated`);
 }
 
-/** The authoring spec of one question type from its form; the service checks the rest. */
-function specOf(type: string, form: FormData): Record<string, unknown> {
-  const prompt = text(form, 'prompt');
-  const choices = (correct: number[]) =>
-    lines(form, 'choices').map((choice, i) => ({
-      id: `c${i + 1}`,
-      text: choice,
-      correct: correct.includes(i + 1),
-    }));
-  switch (type) {
-    case 'multiple_choice':
-      return { type, prompt, choices: choices(numbers(form, 'correct')) };
-    case 'multiple_answers':
-      return {
-        type,
-        prompt,
-        choices: choices(numbers(form, 'correct')),
-        scoring: text(form, 'scoring') || 'partial',
-      };
-    case 'true_false':
-      return { type, prompt, correct: text(form, 'correct') === 'true' };
-    case 'short_answer':
-      return { type, prompt, accepted: lines(form, 'accepted').map((accepted) => ({ text: accepted })) };
-    case 'numerical':
-      return {
-        type,
-        prompt,
-        // An empty or non-number value goes as null, for the service to name the field.
-        answers: [
-          {
-            value: Number(text(form, 'value') || Number.NaN),
-            tolerance: Number(text(form, 'tolerance') || 0),
-          },
-        ],
-      };
-    case 'essay': {
-      const maxWords = text(form, 'maxWords');
-      return { type, prompt, ...(maxWords ? { maxWords: Number(maxWords) } : {}) };
-    }
-    default:
-      return { type, prompt };
-  }
-}
-
 export async function addQuestion(_state: FormState, form: FormData): Promise<FormState> {
   const courseId = text(form, 'courseId');
   const type = text(form, 'type');
   const points = text(form, 'points');
-  const tags = text(form, 'tags')
-    .split(',')
-    .map((tag) => tag.trim())
-    .filter(Boolean);
+  const tags = tagsOf(form);
   const answer = await rest(
     'assessment-service',
     `/banks/${encodeURIComponent(text(form, 'bankId'))}/questions`,
@@ -103,6 +60,77 @@ export async function addQuestion(_state: FormState, form: FormData): Promise<Fo
   if (!answer.ok) return refused(courseId, answer, form);
   revalidatePath(builderPath(courseId));
   redirect(`${builderPath(courseId)}?notice=questionAdded#questions`);
+}
+
+interface StoredQuestion {
+  id: string;
+  bankCourseId: string | null;
+  points: number;
+  spec: Spec;
+}
+
+/**
+ * Saves the question page's form. Only what changed goes: the spec when the form changes the key
+ * and the points when they differ, because either makes a new version once an attempt used the
+ * current one (title and tags never do).
+ */
+export async function editQuestion(_state: FormState, form: FormData): Promise<FormState> {
+  const courseId = text(form, 'courseId');
+  const questionId = text(form, 'questionId');
+  const back = questionPath(courseId, questionId);
+  const stored = await rest<StoredQuestion>(
+    'assessment-service',
+    `/questions/${encodeURIComponent(questionId)}`,
+  );
+  if (!stored.ok || !stored.data) return refused(courseId, stored, form, back);
+  const points = text(form, 'points');
+  const keyChanged = changesKey(stored.data.spec, form);
+  const pointsChanged = points !== '' && Number(points) !== stored.data.points;
+  const answer = await rest<{ versionCreated: boolean; currentVersion: number }>(
+    'assessment-service',
+    `/questions/${encodeURIComponent(questionId)}`,
+    {
+      method: 'PATCH',
+      body: {
+        title: text(form, 'title'),
+        tags: tagsOf(form),
+        ...(pointsChanged ? { points: Number(points) } : {}),
+        ...(keyChanged ? { spec: editedSpec(stored.data.spec, specOf(stored.data.spec.type, form)) } : {}),
+      },
+    },
+  );
+  if (!answer.ok || !answer.data) return refused(courseId, answer, form, back);
+  revalidatePath(back);
+  const saved = answer.data.versionCreated
+    ? 'newVersion'
+    : keyChanged || pointsChanged
+      ? 'inPlace'
+      : 'details';
+  redirect(`${back}?${new URLSearchParams({ saved, version: String(answer.data.currentVersion) })}`);
+}
+
+/**
+ * Regrades a quiz's submitted attempts on its questions' current versions, then comes back to the
+ * page it was asked from (the question's or the quiz item's) saying what changed.
+ */
+export async function regradeQuiz(_state: FormState, form: FormData): Promise<FormState> {
+  const courseId = text(form, 'courseId');
+  const questionId = text(form, 'questionId');
+  const itemId = text(form, 'itemId');
+  const back = questionId ? questionPath(courseId, questionId) : itemPath(courseId, itemId);
+  const answer = await rest<{ attemptsRegraded: number; attemptScoresChanged: number }>(
+    'assessment-service',
+    `/quizzes/${encodeURIComponent(text(form, 'quizId'))}/regrade`,
+    { method: 'POST', body: {} },
+  );
+  if (!answer.ok || !answer.data) return refused(courseId, answer, form, back);
+  revalidatePath(`/courses/${encodeURIComponent(courseId)}`, 'layout');
+  redirect(
+    `${back}?${new URLSearchParams({
+      regraded: String(answer.data.attemptsRegraded),
+      changed: String(answer.data.attemptScoresChanged),
+    })}`,
+  );
 }
 
 /**

@@ -424,6 +424,37 @@ test('a student takes a quiz: starts, answers each kind of question, reloads to 
 
 let builderPath: string;
 
+/**
+ * A published course of the test tenant, built through the APIs: its instructor, a student
+ * enrolled in it and published modules of these titles.
+ */
+async function taughtCourse(
+  { code, title }: { code: string; title: string },
+  [instructorName, studentName]: [string, string],
+  moduleTitles: string[],
+) {
+  tenant ??= await createTestTenant(admin, 'web');
+  const instructor = await user(tenant, ['instructor'], instructorName);
+  const student = await user(tenant, ['student'], studentName);
+  const token = await tokenOf(instructor);
+  const course = await api(token, 'POST', 'course-service/courses', {
+    code: `${code}-${randomUUID().slice(0, 6)}`,
+    title,
+    selfEnrollment: true,
+  });
+  await api(token, 'PATCH', `course-service/courses/${course.id}`, { state: 'published' });
+  await api(await tokenOf(student), 'POST', `course-service/courses/${course.id}/enrollments`, {});
+  const modules: { id: string }[] = [];
+  for (const moduleTitle of moduleTitles)
+    modules.push(
+      await api(token, 'POST', `course-service/courses/${course.id}/modules`, {
+        title: moduleTitle,
+        published: true,
+      }),
+    );
+  return { instructor, student, token, course, modules };
+}
+
 /** A field of a form by its label (a required field's label ends in " *"). */
 const fieldOf = (form: Locator, label: string) =>
   form.getByLabel(new RegExp(`^${label.replace(/[()]/g, '\\$&')}( \\*)?$`));
@@ -434,24 +465,16 @@ async function assertFields(form: Locator, values: Record<string, string>) {
     assert.equal(await fieldOf(form, label).inputValue(), value, `the field "${label}"`);
 }
 
-test('an instructor builds a quiz in the web app: six question types in the bank, a fixed section and a random draw, published into a module; a refused form keeps what was typed', {
+test('an instructor builds a quiz in the web app: all twelve question types in the bank, a fixed section and a random draw, published into a module; a refused form keeps what was typed', {
   skip,
 }, async () => {
   // A course and module of their own, through the APIs; the building happens in the browser.
-  tenant ??= await createTestTenant(admin, 'web');
-  const instructor = await user(tenant, ['instructor'], 'Bea Builder');
-  const student = await user(tenant, ['student'], 'Fia Forces');
-  const token = await tokenOf(instructor);
-  const course = await api(token, 'POST', 'course-service/courses', {
-    code: `PHY-${randomUUID().slice(0, 6)}`,
-    title: 'Physics of motion',
-    selfEnrollment: true,
-  });
-  await api(token, 'PATCH', `course-service/courses/${course.id}`, { state: 'published' });
-  await api(await tokenOf(student), 'POST', `course-service/courses/${course.id}/enrollments`, {});
   // Two modules, so that keeping the chosen one (not the first) after a refusal shows.
-  for (const title of ['Unit 0: Measurement', 'Unit 1: Forces'])
-    await api(token, 'POST', `course-service/courses/${course.id}/modules`, { title, published: true });
+  const { instructor, student, token, course } = await taughtCourse(
+    { code: 'PHY', title: 'Physics of motion' },
+    ['Bea Builder', 'Fia Forces'],
+    ['Unit 0: Measurement', 'Unit 1: Forces'],
+  );
 
   const page = await signIn(instructor, '16-quiz-builder');
   await page.goto(`${platform.webUrl}/courses/${course.id}`);
@@ -546,11 +569,60 @@ test('an instructor builds a quiz in the web app: six question types in the bank
       },
     ],
   ];
+  // The other six types, each with the syntax its hint gives (none tagged "pool": not drawn).
+  questions.push(
+    [
+      'Matching',
+      'Quantities and units',
+      {
+        Question: 'Match each quantity with its unit.',
+        Pairs: 'Force => newton\nMass => kilogram',
+        'Wrong options (optional)': 'joule',
+      },
+    ],
+    [
+      'Ordering',
+      'Sizes',
+      { Question: 'Smallest first.', 'Items in the correct order': 'Atom\nCell\nPlanet' },
+    ],
+    [
+      'Fill in the blanks',
+      'Second law',
+      {
+        'Text with blanks': 'Force is {{m}} times {{a}}; g is about {{g}} m/s².',
+        Blanks: 'm: mass | inertial mass\na: velocity | *acceleration | speed\ng: =9.8 ±0.1',
+      },
+    ],
+    [
+      'Calculated',
+      'Push',
+      {
+        Question: 'A {f} N force pushes a {m} kg mass. Its acceleration in m/s²?',
+        Formula: 'f / m',
+        'Random variables': 'f 10 20 0\nm 1 5 1',
+        'Tolerance (±)': '0.01',
+      },
+    ],
+    [
+      'File response',
+      'Lab report',
+      {
+        Question: 'Hand in the report of the ramp experiment.',
+        'Files allowed': '2',
+        'Accepted file types (optional)': 'application/pdf',
+        'Notes for graders (optional)': 'Check the units of every table.',
+      },
+    ],
+    ['Text only', 'Part two', { Text: 'Part two is about energy.' }],
+  );
   for (const [type, title, fields, select] of questions) {
-    await add(type, title, fields, select);
-    await page.getByRole('cell', { name: title, exact: true }).waitFor();
+    const form = await add(type, title, fields, select);
+    // Listed, or refused: then fail at once with the service's reason.
+    const refusal = form.locator('xpath=..').getByRole('alert');
+    await page.getByRole('cell', { name: title, exact: true }).or(refusal).first().waitFor();
+    assert.equal(await refusal.count(), 0, `${type}: ${await refusal.allTextContents()}`);
   }
-  await page.getByText('Physics of motion: questions: 6 questions').waitFor();
+  await page.getByText('Physics of motion: questions: 12 questions').waitFor();
   assert.deepEqual(await page.locator('#questions tbody td:nth-child(2)').allTextContents(), [
     'Multiple choice',
     'Multiple answers',
@@ -558,8 +630,92 @@ test('an instructor builds a quiz in the web app: six question types in the bank
     'Short answer',
     'Numerical',
     'Essay',
+    'Matching',
+    'Ordering',
+    'Fill in the blanks',
+    'Calculated',
+    'File response',
+    'Text only',
   ]);
   await shot(page, '16-quiz-builder-bank');
+
+  // As assessment-service stored them: the forms' lines became each type's authoring spec.
+  const [bank] = (await api(token, 'GET', `assessment-service/banks?courseId=${course.id}`)) as unknown as {
+    id: string;
+  }[];
+  const stored = new Map(
+    (
+      (await api(token, 'GET', `assessment-service/banks/${bank!.id}/questions`)) as unknown as {
+        title: string;
+        points: number;
+        spec: unknown;
+      }[]
+    ).map((q) => [q.title, q]),
+  );
+  assert.deepEqual(stored.get('Quantities and units')?.spec, {
+    type: 'matching',
+    prompt: 'Match each quantity with its unit.',
+    pairs: [
+      { id: 'p1', prompt: 'Force', match: 'newton' },
+      { id: 'p2', prompt: 'Mass', match: 'kilogram' },
+    ],
+    distractors: ['joule'],
+    scoring: 'partial',
+  });
+  assert.deepEqual(stored.get('Sizes')?.spec, {
+    type: 'ordering',
+    prompt: 'Smallest first.',
+    items: [
+      { id: 'i1', text: 'Atom' },
+      { id: 'i2', text: 'Cell' },
+      { id: 'i3', text: 'Planet' },
+    ],
+    scoring: 'positions',
+  });
+  assert.deepEqual(stored.get('Second law')?.spec, {
+    type: 'cloze',
+    text: 'Force is {{m}} times {{a}}; g is about {{g}} m/s².',
+    blanks: [
+      { id: 'm', kind: 'text', accepted: ['mass', 'inertial mass'], caseSensitive: false },
+      { id: 'a', kind: 'choice', options: ['velocity', 'acceleration', 'speed'], correct: 1 },
+      { id: 'g', kind: 'numeric', value: 9.8, tolerance: 0.1, toleranceMode: 'absolute' },
+    ],
+  });
+  assert.deepEqual(stored.get('Push')?.spec, {
+    type: 'calculated',
+    prompt: 'A {f} N force pushes a {m} kg mass. Its acceleration in m/s²?',
+    formula: 'f / m',
+    variables: [
+      { name: 'f', min: 10, max: 20, decimals: 0 },
+      { name: 'm', min: 1, max: 5, decimals: 1 },
+    ],
+    tolerance: 0.01,
+    toleranceMode: 'absolute',
+  });
+  assert.deepEqual(stored.get('Lab report')?.spec, {
+    type: 'file_response',
+    prompt: 'Hand in the report of the ramp experiment.',
+    maxFiles: 2,
+    accept: ['application/pdf'],
+    graderNotes: 'Check the units of every table.',
+  });
+  assert.deepEqual(stored.get('Part two')?.spec, { type: 'text_only', text: 'Part two is about energy.' });
+  assert.equal(stored.get('Part two')?.points, 0, 'text only has no points');
+  // Each question's page opens its form filled in from the stored spec, in the same syntax.
+  await page.getByRole('link', { name: 'Second law', exact: true }).click();
+  const clozeForm = page.getByRole('form', { name: 'Edit the question' });
+  await assertFields(clozeForm, {
+    Title: 'Second law',
+    'Text with blanks': 'Force is {{m}} times {{a}}; g is about {{g}} m/s².',
+    Blanks: 'm: mass | inertial mass\na: velocity | *acceleration | speed\ng: =9.8 ±0.1',
+  });
+  await page.goBack();
+  await page.getByRole('link', { name: 'Push', exact: true }).click();
+  await assertFields(page.getByRole('form', { name: 'Edit the question' }), {
+    Formula: 'f / m',
+    'Random variables': 'f 10 20 0\nm 1 5 1',
+  });
+  await page.goto(`${platform.webUrl}${builderPath}`);
 
   // Three questions for everyone, two drawn from the three tagged "pool"; published in the module.
   // Asked first to draw five of the three: refused, and the form comes back as it was filled.
@@ -675,6 +831,133 @@ test('an instructor builds a quiz in the web app: six question types in the bank
   } finally {
     await browser.close();
   }
+});
+
+let questionPath: string;
+
+test('an instructor fixes the key of a question a submitted attempt answered: a new version, and a regrade changes the score', {
+  skip,
+}, async () => {
+  const { instructor, student, token, course, modules } = await taughtCourse(
+    { code: 'AST', title: 'Astronomy basics' },
+    ['Rhea Regrader', 'Stan Stargazer'],
+    ['Week 1: Planets'],
+  );
+  // Saturn is marked correct by mistake: the student's right answer, Jupiter, scores nothing.
+  const quiz = await quizItem(
+    token,
+    course.id,
+    modules[0]!.id,
+    [
+      {
+        type: 'multiple_choice',
+        prompt: 'Which planet is the largest?',
+        shuffleChoices: false,
+        choices: [
+          { id: 'jup', text: 'Jupiter' },
+          { id: 'sat', text: 'Saturn', correct: true },
+          { id: 'mars', text: 'Mars' },
+        ],
+      },
+      { type: 'true_false', prompt: 'The Sun is a star.', correct: true },
+    ],
+    { title: 'Planets check', attemptsAllowed: 1, releasePolicy: 'after_submit' },
+  );
+  const learner = await signIn(student, '17-regrade-student');
+  await learner.goto(`${platform.webUrl}/courses/${course.id}/items/${quiz.itemId}`);
+  await learner.getByRole('button', { name: 'Start the quiz' }).click();
+  await learner.waitForURL(/\/attempts\/[0-9a-f-]{36}$/);
+  await learner.getByRole('radio', { name: 'Jupiter' }).check();
+  await learner.getByRole('radio', { name: 'True', exact: true }).check();
+  await learner.waitForFunction(
+    `[...document.querySelectorAll('.save-state')].filter((el) => el.textContent === 'Saved').length === 2`,
+    undefined,
+    { timeout: 15_000 },
+  );
+  learner.once('dialog', (dialog) => void dialog.accept());
+  await learner.getByRole('button', { name: 'Submit the attempt' }).click();
+  await learner.getByRole('heading', { name: 'Attempt 1: submitted' }).waitFor();
+  assert.equal(await learner.getByTestId('attempt-score').textContent(), 'Score: 1 of 2');
+  await learner.close();
+  const scores = async () =>
+    (
+      (await api(token, 'GET', `assessment-service/quizzes/${quiz.quizId}/attempts`)) as unknown as {
+        score: number;
+      }[]
+    ).map((attempt) => attempt.score);
+  assert.deepEqual(await scores(), [1]);
+
+  // The instructor opens the question from the builder's list and fixes the key.
+  const page = await signIn(instructor, '17-regrade');
+  await page.goto(`${platform.webUrl}/courses/${course.id}/quizzes/new`);
+  await page.getByRole('link', { name: 'Q0', exact: true }).click();
+  await page.getByRole('heading', { name: 'Q0: version 1', level: 1 }).waitFor();
+  questionPath = new URL(page.url()).pathname;
+  const form = page.getByRole('form', { name: 'Edit the question' });
+  await assertFields(form, {
+    Question: 'Which planet is the largest?',
+    Choices: 'Jupiter\nSaturn\nMars',
+    'Number of the correct choice': '2',
+  });
+  await shot(page, '17-question');
+  await fieldOf(form, 'Number of the correct choice').fill('1');
+  await form.getByRole('button', { name: 'Save the question' }).click();
+  // The attempt used version 1, so the service kept it and added version 2.
+  await page.getByRole('heading', { name: 'Q0: version 2', level: 1 }).waitFor();
+  assert.match(
+    (await page.getByTestId('question-saved').textContent()) ?? '',
+    /^Saved as version 2: a submitted attempt used the previous one/,
+  );
+  assert.equal(await page.locator('#versions tbody tr').count(), 2);
+  assert.equal(await page.getByText('No regrade has moved attempts of this question yet.').count(), 1);
+  assert.deepEqual(await scores(), [1], 'the attempt keeps version 1 until it is regraded');
+  await shot(page, '17-question-new-version');
+
+  // Regrade from the question's page: the attempt moves to version 2 and its score changes.
+  await page
+    .getByRole('form', { name: 'Regrade the submitted attempts of Planets check' })
+    .getByRole('button', { name: 'Regrade submitted attempts' })
+    .click();
+  await page
+    .getByTestId('regrade-done')
+    .filter({ hasText: 'Regraded 1 submitted attempt: 1 score changed.' })
+    .waitFor();
+  assert.deepEqual((await page.locator('#regrades tbody td').allTextContents()).slice(1), [
+    'Planets check',
+    '1 → 2',
+    '1',
+  ]);
+  assert.deepEqual(await scores(), [2]);
+  const versions = (await api(
+    token,
+    'GET',
+    `assessment-service/questions/${questionPath.split('/').pop()}/versions`,
+  )) as unknown as { spec: { choices: { id: string; correct: boolean }[] } }[];
+  assert.deepEqual(
+    versions.map((v) => v.spec.choices.filter((c) => c.correct).map((c) => c.id)),
+    [['sat'], ['jup']],
+    "the choices keep their ids: the attempt's answer names them",
+  );
+  await shot(page, '17-question-regraded');
+
+  // The quiz's staff page has the same button, beside the live view: nothing left to change.
+  await page.goto(`${platform.webUrl}/courses/${course.id}/items/${quiz.itemId}`);
+  await page.getByRole('link', { name: 'Live view' }).waitFor();
+  await page.getByRole('button', { name: 'Regrade submitted attempts' }).click();
+  await page
+    .getByTestId('regrade-done')
+    .filter({ hasText: 'Regraded 1 submitted attempt: no score changed.' })
+    .waitFor();
+  await shot(page, '17-quiz-item-regraded');
+  await page.close();
+
+  // The student sees the new score on their attempt.
+  const again = await signIn(student, '17-regrade-student-again');
+  await again.goto(`${platform.webUrl}/courses/${course.id}/items/${quiz.itemId}`);
+  await again.getByRole('link', { name: 'View attempt 1' }).click();
+  await again.getByRole('heading', { name: 'Attempt 1: submitted' }).waitFor();
+  assert.equal(await again.getByTestId('attempt-score').textContent(), 'Score: 2 of 2');
+  await again.close();
 });
 
 test('a user of another tenant cannot find or open the course', { skip }, async () => {
@@ -1616,6 +1899,7 @@ test('every page answers its first visit to a freshly started next start in unde
       await visit(`/courses/${gradedCourseId}/grading/${gradingAttemptId}`, /Attempt 1 of Essa Writer/);
       await visit(`/courses/${gradedCourseId}/gradebook`, /Position essay \(4 pts\)/);
       await visit(builderPath, /Quiz builder/);
+      await visit(questionPath, /Versions/);
       // The quiz pages as the student who took the quiz (their own attempt).
       const student = (await (
         await fetch(`${platform.authUrl}/token?grant_type=password`, {

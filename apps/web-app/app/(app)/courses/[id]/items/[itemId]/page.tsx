@@ -10,6 +10,7 @@ import { isAdmin, requireViewer } from '@/lib/viewer';
 import { lockExplanation } from '@/lib/words';
 import { Activity } from '../../../../activity';
 import { Notices } from '../../../../notices';
+import { RegradeDone, RegradeForm } from '../../quizzes/regrade';
 import { FileViewer, type FileViewerData } from './file-viewer';
 import { QuizSummary, type QuizSummaryData } from './quiz-summary';
 
@@ -25,6 +26,7 @@ export default async function ItemPage({
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
   const { id, itemId } = await params;
+  const query = await searchParams;
   const { data, errors } = await gql<{
     course: { id: string; code: string; title: string; myEnrollment: { role: string } | null } | null;
     item: {
@@ -52,7 +54,8 @@ export default async function ItemPage({
         </Link>
       </p>
       <h1 className="page-title">{item?.title ?? t('item.lockedTitle')}</h1>
-      <Notices params={await searchParams} errors={errors} />
+      <Notices params={query} errors={errors} />
+      <RegradeDone params={query} />
       {item ? <Activity courseId={id} itemId={item.id} /> : null}
       {locked ? (
         <LockNotice
@@ -65,16 +68,25 @@ export default async function ItemPage({
         item.quiz ? (
           <>
             {staff ? (
-              <p>
-                <Link href={`/courses/${id}/items/${item.id}/live`}>{t('quizLive.link')}</Link>
-              </p>
+              <>
+                <p>
+                  <Link href={`/courses/${id}/items/${item.id}/live`}>{t('quizLive.link')}</Link>
+                </p>
+                <RegradeForm
+                  courseId={id}
+                  quizId={item.quiz.id}
+                  quizTitle={item.title}
+                  from={{ itemId: item.id }}
+                  permalink={`/courses/${encodeURIComponent(id)}/items/${encodeURIComponent(item.id)}#regrade-${item.quiz.id}`}
+                />
+              </>
             ) : null}
             <QuizSummary
               courseId={id}
               itemId={item.id}
               quiz={item.quiz}
               itemTitle={item.title}
-              problem={(await searchParams).problem}
+              problem={query.problem}
             />
           </>
         ) : (

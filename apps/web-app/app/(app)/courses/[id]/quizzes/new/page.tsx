@@ -4,12 +4,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
-import type { ReactNode } from 'react';
 import { gql, rest } from '@/lib/gateway';
+import { AUTHORED_TYPES } from '@/lib/question-spec';
 import { addQuestion, createBank, createQuiz } from '@/lib/quiz-authoring-actions';
 import { isAdmin, requireViewer } from '@/lib/viewer';
 import { ActionForm, KeptInput, KeptSelect, KeptTextField } from '../../../../action-form';
 import { Notices } from '../../../../notices';
+import { QuestionFields } from '../question-fields';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('quizBuilder'))('title') };
@@ -27,16 +28,6 @@ interface Question {
   points: number;
   tags: string[];
 }
-
-/** The types the builder authors; a bank may hold others (imported from QTI), listed as they are. */
-const TYPES = [
-  'multiple_choice',
-  'multiple_answers',
-  'true_false',
-  'short_answer',
-  'numerical',
-  'essay',
-] as const;
 
 /** An instructor's quiz builder: the course's question bank, its questions, and a new quiz from them. */
 export default async function QuizBuilderPage({
@@ -75,92 +66,6 @@ export default async function QuizBuilderPage({
   const permalink = (form: string) => `/courses/${encodeURIComponent(id)}/quizzes/new#${form}`;
   const typeName = (type: string) =>
     t.has(`quizBuilder.types.${type}`) ? t(`quizBuilder.types.${type}`) : type;
-  const common = (type: string): ReactNode => (
-    <>
-      <input type="hidden" name="courseId" value={id} />
-      <input type="hidden" name="bankId" value={bank?.id ?? ''} />
-      <input type="hidden" name="type" value={type} />
-      <KeptTextField label={t('quizBuilder.questionTitle')} name="title" id={`${type}-title`} required />
-      <KeptTextField label={t('quizBuilder.prompt')} name="prompt" id={`${type}-prompt`} multiline required />
-      <KeptTextField
-        label={t('quizBuilder.points')}
-        name="points"
-        id={`${type}-points`}
-        type="number"
-        defaultValue="1"
-      />
-      <KeptTextField
-        label={t('quizBuilder.tags')}
-        name="tags"
-        id={`${type}-tags`}
-        hint={t('quizBuilder.tagsHint')}
-      />
-    </>
-  );
-  /** The choices, one per line, and which are correct by number (one or several). */
-  const choiceFields = (type: string, correctLabel: string, correctHint?: string) => (
-    <>
-      <KeptTextField
-        label={t('quizBuilder.choices')}
-        name="choices"
-        id={`${type}-choices`}
-        multiline
-        required
-        hint={t('quizBuilder.choicesHint')}
-      />
-      <KeptTextField
-        label={correctLabel}
-        name="correct"
-        id={`${type}-correct`}
-        required
-        {...(correctHint ? { hint: correctHint } : {})}
-      />
-    </>
-  );
-  const fields: Record<(typeof TYPES)[number], ReactNode> = {
-    multiple_choice: choiceFields('multiple_choice', t('quizBuilder.correctChoice')),
-    multiple_answers: choiceFields(
-      'multiple_answers',
-      t('quizBuilder.correctChoices'),
-      t('quizBuilder.correctChoicesHint'),
-    ),
-    true_false: (
-      <KeptSelect
-        label={t('quizBuilder.correctStatement')}
-        name="correct"
-        id="true_false-correct"
-        options={[
-          { value: 'true', label: t('quizBuilder.true') },
-          { value: 'false', label: t('quizBuilder.false') },
-        ]}
-      />
-    ),
-    short_answer: (
-      <KeptTextField
-        label={t('quizBuilder.accepted')}
-        name="accepted"
-        id="short_answer-accepted"
-        multiline
-        required
-        hint={t('quizBuilder.acceptedHint')}
-      />
-    ),
-    numerical: (
-      <>
-        <KeptTextField label={t('quizBuilder.value')} name="value" id="numerical-value" required />
-        <KeptTextField
-          label={t('quizBuilder.tolerance')}
-          name="tolerance"
-          id="numerical-tolerance"
-          type="number"
-          defaultValue="0"
-        />
-      </>
-    ),
-    essay: (
-      <KeptTextField label={t('quizBuilder.maxWords')} name="maxWords" id="essay-maxWords" type="number" />
-    ),
-  };
   const list = questions?.data ?? [];
   return (
     <>
@@ -214,7 +119,13 @@ export default async function QuizBuilderPage({
                 <tbody>
                   {list.map((question) => (
                     <tr key={question.id}>
-                      <td>{question.title}</td>
+                      <td>
+                        <Link
+                          href={`/courses/${encodeURIComponent(id)}/questions/${encodeURIComponent(question.id)}`}
+                        >
+                          {question.title}
+                        </Link>
+                      </td>
                       <td>{typeName(question.type)}</td>
                       <td>{question.points}</td>
                       <td>
@@ -232,7 +143,7 @@ export default async function QuizBuilderPage({
               </p>
             )}
           </Card>
-          {TYPES.map((type) => (
+          {AUTHORED_TYPES.map((type) => (
             <Card key={type} title={t('quizBuilder.addTitle', { type: typeName(type) })}>
               <ActionForm
                 action={addQuestion}
@@ -241,8 +152,10 @@ export default async function QuizBuilderPage({
                 id={type}
                 label={t('quizBuilder.addTitle', { type: typeName(type) })}
               >
-                {common(type)}
-                {fields[type]}
+                <input type="hidden" name="courseId" value={id} />
+                <input type="hidden" name="bankId" value={bank.id} />
+                <input type="hidden" name="type" value={type} />
+                <QuestionFields type={type} />
                 <Button variant="secondary">{t('quizBuilder.add')}</Button>
               </ActionForm>
             </Card>
