@@ -1,7 +1,7 @@
 // A service of PLATFORM run as its image runs it, `node <nodeOptions> <main>` from a warmed
 // compile cache, configured by its environment alone, in its own process: what a benchmark
-// measures of it (memory above all) is the process that ships. The keys it verifies tokens with come from a
-// JWKS endpoint the benchmark serves, as auth-service's would be.
+// measures of it (memory above all) is the process that ships. The keys it verifies tokens with
+// come from a JWKS endpoint the benchmark serves, as auth-service's would be.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -54,6 +54,7 @@ export async function startPlatformService(name: string, env: NodeJS.ProcessEnv)
   };
 }
 
+/** Serves `jwks` at `<url>/.well-known/jwks.json` until `close()`. */
 export async function serveJwks(jwks: unknown) {
   const body = JSON.stringify(jwks);
   const server = createServer((_request, response) =>

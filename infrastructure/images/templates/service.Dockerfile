@@ -8,10 +8,12 @@ FROM ${BASE_IMAGE} AS build
 ARG NODE_EXTRA_CA_CERTS
 WORKDIR /app
 COPY . .
-# Production dependencies of this workspace only, exactly as locked; no install scripts run.
+# Production dependencies of this workspace only, exactly as locked; no install scripts run. Source
+# maps and type declarations are never read at run time (our own TypeScript is in packages/ and
+# the workspace, not node_modules): tens of MB of the image.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace={{WORKSPACE}} \
- && find node_modules -name '*.map' -delete
+ && find node_modules \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -delete
 # Node's compile cache, filled by loading the service's modules as the image's user and with its
 # Node options (Node keys the cache by both; EDUSPRY_COMPILE_CACHE_ONLY stops the service before
 # it reads any configuration): the container starts from cached bytecode without stripping the
