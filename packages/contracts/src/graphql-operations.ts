@@ -1,7 +1,3 @@
-/**
- * Every GraphQL operation the apps send to the api-gateway. In production the gateway runs
- * these and nothing else (its allow-list), so a new screen adds its operation here.
- */
 /** What the staff gradebook and a student's own grades both show: one table, the same columns. */
 const GRADEBOOK_FIELDS = /* GraphQL */ `
   fragment GradebookFields on Gradebook {
@@ -15,6 +11,10 @@ const GRADEBOOK_FIELDS = /* GraphQL */ `
     }
   }`;
 
+/**
+ * Every GraphQL operation the apps send to the api-gateway. In production the gateway runs
+ * these and nothing else (its allow-list), so a new screen adds its operation here.
+ */
 export const OPERATIONS = {
   Viewer: /* GraphQL */ `
     query Viewer {
