@@ -1,7 +1,5 @@
-import { register } from 'node:module';
+import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
-import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -10,6 +8,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { register } from 'import-in-the-middle/register-hooks.mjs';
 
 export interface Telemetry {
   service: string;
@@ -36,24 +35,27 @@ export function startTelemetry(
   }: { env?: NodeJS.ProcessEnv; extraProcessors?: SpanProcessor[] } = {},
 ): Telemetry {
   if (started) return started;
-  // Lets instrumentations patch ES modules loaded from here on (e.g. @grpc/grpc-js imported by ESM).
-  try {
-    register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-  } catch {
-    // Without the hook, CommonJS modules (fastify → node:http) are still patched.
-  }
+  // Lets the gRPC instrumentation patch @grpc/grpc-js when ES modules import it (fastify and
+  // node:http are patched through require). In-thread hooks for that one package only: Node's
+  // off-thread loader (`module.register`) would cost every service a second V8 isolate (~20 MB
+  // resident) and a message round trip per module it loads.
+  register({ include: ['@grpc/grpc-js'] });
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const spanProcessors: SpanProcessor[] = [...extraProcessors];
   // The exporter reads OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout) itself; the protocol is
   // http/protobuf (the OTLP default) unless OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL says http/json.
   const protocol =
     env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
-  if (endpoint)
-    spanProcessors.push(
-      new BatchSpanProcessor(
-        protocol === 'http/json' ? new OTLPJsonTraceExporter() : new OTLPTraceExporter(),
-      ),
-    );
+  if (endpoint) {
+    // Loaded only when spans leave the process: a service without a collector does not carry
+    // the exporters and their OTLP encoders (~3 MB resident).
+    const { OTLPTraceExporter } = createRequire(import.meta.url)(
+      protocol === 'http/json'
+        ? '@opentelemetry/exporter-trace-otlp-http'
+        : '@opentelemetry/exporter-trace-otlp-proto',
+    ) as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME || service,

@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 
-export * from './log-line.ts';
 export type { Logger };
 
 /** The guide's log line, one JSON object per line, keys in this order and always present. */

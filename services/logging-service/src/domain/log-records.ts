@@ -5,7 +5,7 @@ import {
   type LogLineInput,
   LogLineSchema,
   logLineError,
-} from '@eduspry/logging';
+} from '@eduspry/logging/log-line';
 
 /**
  * The rules for stored log lines: what a valid line is, the limits of one batch, how levels

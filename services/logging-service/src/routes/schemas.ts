@@ -1,4 +1,4 @@
-import { LogLineSchema } from '@eduspry/logging';
+import { LogLineSchema } from '@eduspry/logging/log-line';
 import { Type } from 'typebox';
 import { LEVELS, type Level as LevelName } from '../domain/log-records.ts';
 
