@@ -8,13 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createDb } from '@eduspry/common';
 import { createEvent, schemaFor } from '@eduspry/contracts';
-import {
-  appendAllToOutbox,
-  createEventBus,
-  type EventBus,
-  type KafkaBus,
-  startOutboxRelay,
-} from '@eduspry/event-bus';
+import { appendAllToOutbox, createEventBus, type EventBus, startOutboxRelay } from '@eduspry/event-bus';
+import type { KafkaBus } from '@eduspry/event-bus/kafka';
 import { ROOT } from '../scripts/lib/database.ts';
 import { ratio, report } from './lib/measure.ts';
 

@@ -3,7 +3,6 @@ export * from './consumer.ts';
 export * from './create.ts';
 export * from './dead-letters.ts';
 export * from './ended-sessions.ts';
-export * from './kafka.ts';
 export * from './kafka-connection.ts';
 export * from './metrics.ts';
 export * from './outbox.ts';

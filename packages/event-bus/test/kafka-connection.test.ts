@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { adminDb, createTestTenant } from '@eduspry/common/testing';
 import type { EventEnvelope } from '@eduspry/contracts';
-import { KafkaBus, kafkaConnection, SASL_MECHANISMS } from '@eduspry/event-bus';
+import { kafkaConnection, SASL_MECHANISMS } from '@eduspry/event-bus';
+import { KafkaBus } from '@eduspry/event-bus/kafka';
 import {
   BUS_SCHEMA,
   busTestDb,
