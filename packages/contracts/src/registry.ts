@@ -14,7 +14,7 @@ export interface EventSchema {
   file: string;
   /** The schema as written in the file. */
   definition: avro.Schema;
-  type: avro.Type;
+  readonly type: avro.Type;
 }
 
 function loadSchemas(dir: string): Map<string, Map<number, EventSchema>> {
@@ -28,7 +28,19 @@ function loadSchemas(dir: string): Map<string, Map<number, EventSchema>> {
     const eventType = match[1]!;
     const version = Number(match[2]);
     const versions = byType.get(eventType) ?? new Map<number, EventSchema>();
-    versions.set(version, { eventType, version, file, definition, type: avro.Type.forSchema(definition) });
+    // Each Avro type compiles its own codec functions: built on first use, so a service carries
+    // the types of the events it produces and consumes, not every one of the registry.
+    let type: avro.Type | undefined;
+    versions.set(version, {
+      eventType,
+      version,
+      file,
+      definition,
+      get type() {
+        type ??= avro.Type.forSchema(definition);
+        return type;
+      },
+    });
     byType.set(eventType, versions);
   }
   return byType;
