@@ -24,14 +24,19 @@ export interface DbOptions {
   max?: number;
 }
 
-/** A pool whose queries are traced and timed (`db_query_duration_seconds`) under `applicationName`. */
+/**
+ * A pool whose queries are traced and timed (`db_query_duration_seconds`) under `applicationName`.
+ * JIT compilation is off for its sessions: PostgreSQL compiles any plan whose estimated cost
+ * passes jit_above_cost, at every execution (prepared or not), and for the short statements of a
+ * service that costs more than the query: a webhook claim of 32 rows took 33 ms, 30 of them JIT.
+ */
 export function createDb(url: string, { applicationName, max = 10 }: DbOptions): Sql {
   const sql = postgres(url, {
     max,
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
-    connection: { application_name: applicationName },
+    connection: { application_name: applicationName, jit: 'off' },
   });
   return instrumentSql(sql, applicationName);
 }
