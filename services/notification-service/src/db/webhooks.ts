@@ -1,4 +1,4 @@
-import type { Tx } from '@eduspry/common';
+import type { Sql, Tx } from '@eduspry/common';
 
 export interface EndpointRow {
   id: string;
@@ -93,21 +93,6 @@ export async function expireSecrets(tx: Tx, endpointId: string, until: Date): Pr
     where endpoint_id = ${endpointId}`;
 }
 
-/** Secrets that sign now, newest first. */
-export async function signingSecrets(
-  tx: Tx,
-  endpointIds: string[],
-  now: Date,
-): Promise<Map<string, string[]>> {
-  const rows = await tx<{ endpoint_id: string; secret: string }[]>`
-    select endpoint_id, secret from notification.webhook_secrets
-    where endpoint_id = any(${endpointIds}::uuid[]) and (expires_at is null or expires_at > ${now})
-    order by id desc`;
-  const map = new Map<string, string[]>();
-  for (const row of rows) map.set(row.endpoint_id, [...(map.get(row.endpoint_id) ?? []), row.secret]);
-  return map;
-}
-
 /** Queues one delivery per matching active endpoint of the tenant; a redelivered event adds none. */
 export async function queueDeliveries(
   tx: Tx,
@@ -150,15 +135,18 @@ export interface ClaimedDelivery {
   give_up_at: Date;
   url: string;
   failing_since: Date | null;
+  /** The endpoint's secrets that sign now, newest first. */
+  secrets: string[];
 }
 
 /**
- * Claims due deliveries for a lease. Per endpoint at most `perEndpoint`, none of the endpoints in
- * `busy` (already at their share in flight), and for ordered endpoints only the oldest pending
- * delivery of each aggregate key, so they go out one at a time and in order.
+ * Claims due deliveries for a lease, with the secrets that sign them. Per endpoint at most
+ * `perEndpoint`, none of the endpoints in `busy` (already at their share in flight), and for
+ * ordered endpoints only the oldest pending delivery of each aggregate key, so they go out one at
+ * a time and in order. One statement (atomic on its own): a claim is a single round trip.
  */
 export function claimDueDeliveries(
-  tx: Tx,
+  tx: Sql,
   {
     now,
     leaseMs,
@@ -195,7 +183,10 @@ export function claimDueDeliveries(
     from picked, notification.webhook_endpoints e
     where d.id = picked.id and e.id = d.endpoint_id
     returning d.id, d.tenant_id, d.endpoint_id, d.message_id, d.event_type, d.payload, d.attempts, d.give_up_at,
-              e.url, e.failing_since`;
+              e.url, e.failing_since,
+              array(select s.secret from notification.webhook_secrets s
+                    where s.endpoint_id = d.endpoint_id and (s.expires_at is null or s.expires_at > ${now})
+                    order by s.id desc) as secrets`;
 }
 
 export async function recordAttempt(
@@ -216,24 +207,28 @@ export async function recordAttempt(
             ${attempt.excerpt}, ${attempt.error})`;
 }
 
-/** Many successful attempts at once: their log rows and their deliveries' completion. */
+/**
+ * Many successful attempts at once: their deliveries' completion and their log rows, in one
+ * statement (atomic on its own, one round trip).
+ */
 export async function recordSuccesses(
-  tx: Tx,
+  sql: Sql,
   rows: { tenantId: string; deliveryId: number; statusCode: number; latencyMs: number; excerpt: string }[],
   at: Date,
 ): Promise<void> {
-  const ids = rows.map((row) => row.deliveryId);
-  await tx`
+  await sql`
+    with t as (
+      select * from unnest(${rows.map((row) => row.tenantId)}::uuid[], ${rows.map((row) => row.deliveryId)}::bigint[],
+                           ${rows.map((row) => row.statusCode)}::int[], ${rows.map((row) => row.latencyMs)}::int[],
+                           ${rows.map((row) => row.excerpt)}::text[])
+        as t(tenant_id, delivery_id, status_code, latency_ms, response_excerpt)
+    ), done as (
+      update notification.webhook_deliveries d
+      set status = 'succeeded', locked_until = null, last_status_code = t.status_code, completed_at = ${at}
+      from t where d.id = t.delivery_id
+    )
     insert into notification.webhook_attempts (tenant_id, delivery_id, attempted_at, status_code, latency_ms, response_excerpt)
-    select tenant_id, delivery_id, ${at}, status_code, latency_ms, response_excerpt
-    from unnest(${rows.map((row) => row.tenantId)}::uuid[], ${ids}::bigint[], ${rows.map((row) => row.statusCode)}::int[],
-                ${rows.map((row) => row.latencyMs)}::int[], ${rows.map((row) => row.excerpt)}::text[])
-      as t(tenant_id, delivery_id, status_code, latency_ms, response_excerpt)`;
-  await tx`
-    update notification.webhook_deliveries d
-    set status = 'succeeded', locked_until = null, last_status_code = t.status_code, completed_at = ${at}
-    from unnest(${ids}::bigint[], ${rows.map((row) => row.statusCode)}::int[]) as t(id, status_code)
-    where d.id = t.id`;
+    select tenant_id, delivery_id, ${at}, status_code, latency_ms, response_excerpt from t`;
 }
 
 export async function completeDelivery(

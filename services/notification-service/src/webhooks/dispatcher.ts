@@ -7,7 +7,6 @@ import {
   markEndpointHealth,
   recordAttempt,
   recordSuccesses,
-  signingSecrets,
 } from '../db/webhooks.ts';
 import type { NotificationContext } from '../domain/context.ts';
 import { notifyEndpointDisabled } from '../domain/events.ts';
@@ -50,20 +49,16 @@ export class WebhookDispatcher {
       return 0;
     const now = this.#ctx.now();
     const busy = [...this.#perEndpoint].filter(([, count]) => count >= this.#share).map(([id]) => id);
-    const { claimed, secrets } = (await this.#ctx.sql.begin(async (tx) => {
-      const claimed = await claimDueDeliveries(tx, {
-        now,
-        leaseMs: this.#ctx.webhooks.timeoutMs + 30_000,
-        limit: free,
-        perEndpoint: this.#share,
-        busy,
-      });
-      const secrets = await signingSecrets(tx, [...new Set(claimed.map((row) => row.endpoint_id))], now);
-      return { claimed, secrets };
-    })) as { claimed: ClaimedDelivery[]; secrets: Map<string, string[]> };
+    const claimed = await claimDueDeliveries(this.#ctx.sql, {
+      now,
+      leaseMs: this.#ctx.webhooks.timeoutMs + 30_000,
+      limit: free,
+      perEndpoint: this.#share,
+      busy,
+    });
     for (const delivery of claimed) {
       this.#perEndpoint.set(delivery.endpoint_id, (this.#perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
-      const sending: Promise<void> = this.#send(delivery, secrets.get(delivery.endpoint_id) ?? [])
+      const sending: Promise<void> = this.#send(delivery)
         .catch((error) =>
           this.#ctx.log.error({ err: error, deliveryId: delivery.id }, 'webhook delivery bookkeeping failed'),
         )
@@ -101,14 +96,14 @@ export class WebhookDispatcher {
     }
   }
 
-  async #send(delivery: ClaimedDelivery, secrets: string[]): Promise<void> {
+  async #send(delivery: ClaimedDelivery): Promise<void> {
     const ctx = this.#ctx;
     const body = JSON.stringify(delivery.payload);
     // The signature's timestamp is the wall clock (receivers compare it with theirs); scheduling uses ctx.now().
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'EduSpry-Webhooks/1.0',
-      ...signedHeaders(secrets, delivery.message_id, new Date(), body),
+      ...signedHeaders(delivery.secrets, delivery.message_id, new Date(), body),
     };
     const started = performance.now();
     let statusCode: number | null = null;
@@ -171,7 +166,7 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Records the buffered successes in one transaction. Until it commits they are leased, not done:
+   * Records the buffered successes in one statement. Until it commits they are leased, not done:
    * a crash here sends them again after the lease (at-least-once, same webhook-id).
    */
   async #flush(): Promise<void> {
@@ -182,21 +177,17 @@ export class WebhookDispatcher {
     const batch = this.#succeeded;
     this.#succeeded = [];
     const at = this.#ctx.now();
-    this.#flushing = (async () => {
-      await this.#ctx.sql.begin(async (tx) => {
-        await recordSuccesses(
-          tx,
-          batch.map(({ delivery, statusCode, latencyMs, excerpt }) => ({
-            tenantId: delivery.tenant_id,
-            deliveryId: delivery.id,
-            statusCode,
-            latencyMs,
-            excerpt,
-          })),
-          at,
-        );
-      });
-    })()
+    this.#flushing = recordSuccesses(
+      this.#ctx.sql,
+      batch.map(({ delivery, statusCode, latencyMs, excerpt }) => ({
+        tenantId: delivery.tenant_id,
+        deliveryId: delivery.id,
+        statusCode,
+        latencyMs,
+        excerpt,
+      })),
+      at,
+    )
       .catch((error) =>
         this.#ctx.log.error({ err: error, deliveries: batch.length }, 'recording webhook successes failed'),
       )
