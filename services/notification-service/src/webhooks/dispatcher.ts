@@ -27,6 +27,11 @@ export class WebhookDispatcher {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #perEndpoint = new Map<string, number>();
   readonly #share: number;
+  /** Claims on their way to the database and back, and the slots they were given. */
+  readonly #claims = new Set<Promise<number>>();
+  #reserved = 0;
+  /** Whether the last claim came back full: finished deliveries then claim again at once. */
+  #moreDue = false;
   /** Successful attempts waiting to be recorded together (one transaction for many). */
   #succeeded: { delivery: ClaimedDelivery; statusCode: number; latencyMs: number; excerpt: string }[] = [];
   #flushing: Promise<void> | undefined;
@@ -41,21 +46,39 @@ export class WebhookDispatcher {
     return this.#inFlight.size;
   }
 
-  /** Claims what fits into the free slots and starts sending it; returns how many were claimed. */
-  async tick(): Promise<number> {
-    const free = this.#ctx.webhooks.concurrency - this.#inFlight.size;
+  /**
+   * Claims what fits into the free slots and starts sending it; resolves with how many were
+   * claimed. Up to two claims are on their way at once, so slots freed while one travels to the
+   * database and back are claimed by the next instead of waiting a round trip; every finished
+   * delivery starts one while the last claim came back full (more is due).
+   */
+  tick(): Promise<number> {
+    const concurrency = this.#ctx.webhooks.concurrency;
+    const free = concurrency - this.#inFlight.size - this.#reserved;
     // Claim in batches: a claim per finished delivery would cost more than the delivery.
-    if (free <= 0 || (this.#inFlight.size > 0 && free < Math.ceil(this.#ctx.webhooks.concurrency / 4)))
-      return 0;
+    const busy = this.#inFlight.size > 0 || this.#reserved > 0;
+    if (free <= 0 || this.#claims.size >= 2 || (busy && free < Math.ceil(concurrency / 4)))
+      return Promise.resolve(0);
+    this.#reserved += free;
+    const claiming: Promise<number> = this.#claim(free).finally(() => {
+      this.#reserved -= free;
+      this.#claims.delete(claiming);
+    });
+    this.#claims.add(claiming);
+    return claiming;
+  }
+
+  async #claim(limit: number): Promise<number> {
     const now = this.#ctx.now();
     const busy = [...this.#perEndpoint].filter(([, count]) => count >= this.#share).map(([id]) => id);
     const claimed = await claimDueDeliveries(this.#ctx.sql, {
       now,
       leaseMs: this.#ctx.webhooks.timeoutMs + 30_000,
-      limit: free,
+      limit,
       perEndpoint: this.#share,
       busy,
     });
+    this.#moreDue = claimed.length === limit;
     for (const delivery of claimed) {
       this.#perEndpoint.set(delivery.endpoint_id, (this.#perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
       const sending: Promise<void> = this.#send(delivery)
@@ -67,19 +90,24 @@ export class WebhookDispatcher {
           const left = (this.#perEndpoint.get(delivery.endpoint_id) ?? 1) - 1;
           if (left > 0) this.#perEndpoint.set(delivery.endpoint_id, left);
           else this.#perEndpoint.delete(delivery.endpoint_id);
+          if (this.#moreDue)
+            this.tick().catch((error) =>
+              this.#ctx.log.error({ err: error }, 'claiming webhook deliveries failed'),
+            );
         });
       this.#inFlight.add(sending);
     }
     return claimed.length;
   }
 
-  /** Resolves when any delivery in flight finishes (or at once when none is). */
+  /** Resolves when a delivery in flight or a claim on its way finishes (at once when none is). */
   async oneFinished(): Promise<void> {
-    if (this.#inFlight.size) await Promise.race(this.#inFlight);
+    if (this.#inFlight.size || this.#claims.size) await Promise.race([...this.#inFlight, ...this.#claims]);
   }
 
   async drain(): Promise<void> {
-    while (this.#inFlight.size) await Promise.allSettled([...this.#inFlight]);
+    while (this.#inFlight.size || this.#claims.size)
+      await Promise.allSettled([...this.#inFlight, ...this.#claims]);
     await this.#flush();
   }
 
@@ -87,9 +115,9 @@ export class WebhookDispatcher {
   async runUntilIdle(): Promise<void> {
     for (;;) {
       const claimed = await this.tick();
-      if (!claimed && !this.#inFlight.size) {
+      if (!claimed && !this.#inFlight.size && !this.#claims.size) {
         await this.#flush();
-        if (!this.#inFlight.size && !(await this.tick())) return;
+        if (!this.#inFlight.size && !this.#claims.size && !(await this.tick())) return;
         continue;
       }
       if (!claimed || this.#inFlight.size >= this.#ctx.webhooks.concurrency) await this.oneFinished();
