@@ -146,7 +146,7 @@ export interface ClaimedDelivery {
  * a time and in order. One statement (atomic on its own): a claim is a single round trip.
  */
 export function claimDueDeliveries(
-  tx: Sql,
+  sql: Sql,
   {
     now,
     leaseMs,
@@ -157,7 +157,7 @@ export function claimDueDeliveries(
 ) {
   // Endpoint by endpoint (each reads its own due rows from an index), in random order so no
   // endpoint is always served first when the limit cuts.
-  return tx<ClaimedDelivery[]>`
+  return sql<ClaimedDelivery[]>`
     with picked as (
       select due.id from (
         select id, ordered from notification.webhook_endpoints

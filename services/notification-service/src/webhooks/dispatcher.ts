@@ -56,8 +56,8 @@ export class WebhookDispatcher {
     const concurrency = this.#ctx.webhooks.concurrency;
     const free = concurrency - this.#inFlight.size - this.#reserved;
     // Claim in batches: a claim per finished delivery would cost more than the delivery.
-    const busy = this.#inFlight.size > 0 || this.#reserved > 0;
-    if (free <= 0 || this.#claims.size >= 2 || (busy && free < Math.ceil(concurrency / 4)))
+    const working = this.#inFlight.size > 0 || this.#reserved > 0;
+    if (free <= 0 || this.#claims.size >= 2 || (working && free < Math.ceil(concurrency / 4)))
       return Promise.resolve(0);
     this.#reserved += free;
     const claiming: Promise<number> = this.#claim(free).finally(() => {
