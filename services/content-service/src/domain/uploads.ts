@@ -85,7 +85,10 @@ async function nextChunk(iterator: AsyncIterator<unknown>): Promise<Buffer | nul
     if (error instanceof HttpProblem) throw error;
     throw problems.create('upload-incomplete', `The upload broke off: ${(error as Error).message}`);
   }
-  return next.done ? null : Buffer.from(next.value as Buffer);
+  if (next.done) return null;
+  // Streams of bytes yield Buffers (sockets, files, busboy); a bare Uint8Array is viewed, not copied.
+  const chunk = next.value as Uint8Array;
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /** Reads the first bytes of `body`, for type detection, without losing them. */
